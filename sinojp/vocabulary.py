@@ -1,0 +1,339 @@
+"""Vocabulary for topic models: tokens, stop words, collocation phrases, document-frequency cut-offs.
+
+Every choice is a field of :class:`VocabularySettings`, so a notebook can show and vary it.
+The steps, in order:
+
+1. :func:`tokenize` lower-cases a text and splits it into word tokens (``U.S.`` becomes
+   ``united_states``; hyphenated compounds and possessives are split).
+2. :func:`find_phrases` scores adjacent word pairs with NLTK's ``BigramCollocationFinder``
+   (frequency filter, then log-likelihood ratio and PMI) and keeps strongly associated pairs such
+   as ``ruling party`` or ``wang yi``; :func:`join_phrases` rewrites them as ``ruling_party``.
+3. English and domain stop words are removed (phrases are kept unless both halves are domain stop
+   words), then :func:`build_vocabulary` counts terms per unit in a sparse matrix with
+   document-frequency cut-offs that grow with the number of units (:func:`df_cutoffs`).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+import numpy as np
+import pandas as pd
+from nltk.collocations import BigramCollocationFinder
+from nltk.metrics import BigramAssocMeasures
+from scipy import sparse
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
+
+PHRASE_JOINER = "_"
+
+_US = re.compile(r"\bU\.\s?S\.(?:\s?A\.)?|\bUS\b|\bUSA\b")
+_APOSTROPHES = re.compile(r"[\u2018\u2019\u02bc`´]")
+_POSSESSIVE = re.compile(r"'s\b")
+_TOKEN = re.compile(r"[a-z][a-z0-9]*")
+
+
+@dataclass(frozen=True)
+class VocabularySettings:
+    """Settings of the topic-model vocabulary (all of them shown in the notebook).
+
+    Attributes
+    ----------
+    english_stopwords, domain_stopwords : bool
+        Remove the English list (scikit-learn's base plus ``stopwords_en.txt``) and the domain list
+        (``stopwords_domain.txt``).
+    extra_stopwords : tuple of str
+        Further words to remove, e.g. a user's corpus-specific list.
+    min_token_length : int
+        Shorter tokens are dropped (phrases are never dropped for length).
+    phrases : bool
+        Detect and join collocations.
+    phrase_min_count, phrase_per_million : int, float
+        A pair must occur at least ``max(phrase_min_count, phrase_per_million * n_tokens / 1e6)``
+        times, so the frequency filter grows with the corpus.
+    phrase_min_llr : float
+        Minimum log-likelihood ratio (Dunning's G2; 10.83 is p < 0.001 at one degree of freedom).
+    phrase_min_pmi : float
+        Minimum pointwise mutual information (log2); > 0 keeps only positively associated pairs.
+    max_phrases : int
+        At most this many phrases, the highest G2 first.
+    min_df_floor, min_df_share : int, float
+        A term must occur in at least ``max(min_df_floor, ceil(min_df_share * n_units))`` units.
+    max_df : float
+        A term in more than this share of units is dropped (too common to separate topics).
+    max_features : int or None
+        Keep only the most frequent terms after the cut-offs (None: no limit).
+    """
+
+    english_stopwords: bool = True
+    domain_stopwords: bool = True
+    extra_stopwords: tuple[str, ...] = ()
+    min_token_length: int = 2
+    phrases: bool = True
+    phrase_min_count: int = 3
+    phrase_per_million: float = 10.0
+    phrase_min_llr: float = 10.83
+    phrase_min_pmi: float = 0.0
+    max_phrases: int = 500
+    min_df_floor: int = 2
+    min_df_share: float = 0.0005
+    max_df: float = 0.5
+    max_features: int | None = 20000
+
+    def as_frame(self) -> pd.DataFrame:
+        """The settings as a two-column table (setting, value) for display."""
+        rows = [(name, repr(value)) for name, value in self.__dict__.items()]
+        return pd.DataFrame(rows, columns=["setting", "value"])
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """A fitted vocabulary: the unit-by-term count matrix and how it was made.
+
+    Attributes
+    ----------
+    counts : scipy.sparse.csr_matrix
+        Units x terms counts (int32), rows in the order of the input texts.
+    terms : numpy.ndarray
+        Term strings, column order of ``counts`` (alphabetical).
+    phrases : pandas.DataFrame
+        Joined collocations: ``phrase, first, second, count, llr, pmi``.
+    min_df, max_df : int
+        The absolute document-frequency cut-offs applied.
+    n_tokens : int
+        Word tokens in the input before stop-word removal.
+    settings : VocabularySettings
+        The settings used.
+    """
+
+    counts: sparse.csr_matrix
+    terms: np.ndarray
+    phrases: pd.DataFrame
+    min_df: int
+    max_df: int
+    n_tokens: int
+    settings: VocabularySettings = field(default_factory=VocabularySettings)
+
+    def summary(self) -> pd.DataFrame:
+        """Size figures of the vocabulary as a (measure, value) table."""
+        rows = [
+            ("units", self.counts.shape[0]),
+            ("tokens before stop words", self.n_tokens),
+            ("terms kept", self.counts.shape[1]),
+            ("phrases joined", len(self.phrases)),
+            ("phrases in vocabulary", int(np.char.count(self.terms.astype(str), PHRASE_JOINER).astype(bool).sum())),
+            ("min_df (units)", self.min_df),
+            ("max_df (units)", self.max_df),
+        ]
+        return pd.DataFrame(rows, columns=["measure", "value"])
+
+
+def _read_word_list(name: str) -> frozenset[str]:
+    text = resources.files("sinojp").joinpath("resources", name).read_text(encoding="utf-8")
+    words = (line.split("#", 1)[0].strip().lower() for line in text.splitlines())
+    return frozenset(w for w in words if w)
+
+
+@lru_cache(maxsize=1)
+def english_stopwords() -> frozenset[str]:
+    """English stop words: scikit-learn's ``ENGLISH_STOP_WORDS`` plus ``resources/stopwords_en.txt``."""
+    return frozenset(ENGLISH_STOP_WORDS) | _read_word_list("stopwords_en.txt")
+
+
+@lru_cache(maxsize=1)
+def domain_stopwords() -> frozenset[str]:
+    """Domain stop words of China-Japan coverage from ``resources/stopwords_domain.txt``."""
+    return _read_word_list("stopwords_domain.txt")
+
+
+def stopword_set(settings: VocabularySettings) -> frozenset[str]:
+    """All single words the settings remove."""
+    words: set[str] = set(w.lower() for w in settings.extra_stopwords)
+    if settings.english_stopwords:
+        words |= english_stopwords()
+    if settings.domain_stopwords:
+        words |= domain_stopwords()
+    return frozenset(words)
+
+
+def tokenize(text: str) -> list[str]:
+    """Lower-cased word tokens of a text.
+
+    ``U.S.``/``US``/``USA`` become ``united_states`` (before lower-casing, so the pronoun "us"
+    is untouched); possessive ``'s`` is dropped; hyphens, digits-only tokens and punctuation split
+    or vanish.
+
+    Examples
+    --------
+    >>> tokenize("The U.S. and Japan's Sino-Japanese ties in 2025")
+    ['the', 'united_states', 'and', 'japan', 'sino', 'japanese', 'ties', 'in']
+    """
+    text = _US.sub(" united_states ", text)
+    text = _APOSTROPHES.sub("'", text).lower()
+    text = _POSSESSIVE.sub("", text)
+    tokens: list[str] = []
+    for piece in text.split():
+        if piece.strip(".,;:!?()[]\"'") == "united_states":
+            tokens.append("united_states")
+        else:
+            tokens.extend(_TOKEN.findall(piece))
+    return tokens
+
+
+def phrase_min_count(n_tokens: int, settings: VocabularySettings) -> int:
+    """Frequency a word pair needs to become a phrase, growing with corpus size."""
+    return max(settings.phrase_min_count, math.ceil(settings.phrase_per_million * n_tokens / 1e6))
+
+
+def find_phrases(token_lists: Sequence[Sequence[str]], settings: VocabularySettings = VocabularySettings()) -> pd.DataFrame:
+    """Collocations (adjacent word pairs) worth joining into one term.
+
+    Pairs never span two units. A pair qualifies when neither word is an English stop word or
+    shorter than ``min_token_length``, not both are domain stop words, it occurs at least
+    :func:`phrase_min_count` times, and both its log-likelihood ratio and PMI reach the settings'
+    minimums.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``phrase, first, second, count, llr, pmi``, strongest (G2) first, at most ``max_phrases``.
+    """
+    columns = ["phrase", "first", "second", "count", "llr", "pmi"]
+    if not settings.phrases:
+        return pd.DataFrame(columns=columns)
+    n_tokens = sum(len(t) for t in token_lists)
+    english = english_stopwords() if settings.english_stopwords else frozenset()
+    english = english | frozenset(w.lower() for w in settings.extra_stopwords)
+    domain = domain_stopwords() if settings.domain_stopwords else frozenset()
+    finder = BigramCollocationFinder.from_documents(token_lists)
+    finder.apply_freq_filter(phrase_min_count(n_tokens, settings))
+    finder.apply_word_filter(lambda w: w in english or len(w) < settings.min_token_length or w.isdigit())
+    finder.apply_ngram_filter(lambda a, b: a in domain)
+    measures = BigramAssocMeasures()
+    llr = dict(finder.score_ngrams(measures.likelihood_ratio))
+    pmi = dict(finder.score_ngrams(measures.pmi))
+    rows = [
+        (PHRASE_JOINER.join(pair), pair[0], pair[1], int(finder.ngram_fd[pair]), round(score, 3), round(pmi[pair], 3))
+        for pair, score in llr.items()
+        if score >= settings.phrase_min_llr and pmi[pair] > settings.phrase_min_pmi
+    ]
+    table = pd.DataFrame(rows, columns=columns)
+    table = table.sort_values(["llr", "phrase"], ascending=[False, True], kind="mergesort")
+    return table.head(settings.max_phrases).reset_index(drop=True)
+
+
+def join_phrases(tokens: Sequence[str], ranks: dict[tuple[str, str], int]) -> list[str]:
+    """Rewrite listed adjacent pairs as one ``first_second`` token.
+
+    Scanning left to right, a pair is joined unless the overlapping pair that starts on its second
+    word ranks higher (smaller rank), so "prime minister shigeru ishiba" gives ``prime_minister``
+    and ``shigeru_ishiba`` rather than ``minister_shigeru``.
+
+    Examples
+    --------
+    >>> join_phrases(["the", "ruling", "party", "met"], {("ruling", "party"): 0})
+    ['the', 'ruling_party', 'met']
+    >>> join_phrases(["prime", "minister", "shigeru"], {("prime", "minister"): 1, ("minister", "shigeru"): 0})
+    ['prime', 'minister_shigeru']
+    """
+    out: list[str] = []
+    i = 0
+    n = len(tokens)
+    while i < n:
+        rank = ranks.get((tokens[i], tokens[i + 1])) if i + 1 < n else None
+        nxt = ranks.get((tokens[i + 1], tokens[i + 2])) if i + 2 < n else None
+        if rank is not None and (nxt is None or rank < nxt):
+            out.append(tokens[i] + PHRASE_JOINER + tokens[i + 1])
+            i += 2
+        else:
+            out.append(tokens[i])
+            i += 1
+    return out
+
+
+def filter_tokens(tokens: Iterable[str], stopwords: frozenset[str], min_length: int) -> list[str]:
+    """Drop stop words, digit-led and too-short tokens (joined phrases are kept)."""
+    return [
+        t for t in tokens
+        if t not in stopwords and (PHRASE_JOINER in t or (len(t) >= min_length and not t[0].isdigit()))
+    ]
+
+
+def df_cutoffs(n_units: int, settings: VocabularySettings = VocabularySettings()) -> tuple[int, int]:
+    """Absolute (min_df, max_df) document-frequency cut-offs for a corpus of ``n_units`` units.
+
+    ``min_df`` grows with the corpus (``max(min_df_floor, ceil(min_df_share * n))``); ``max_df`` is
+    the ``max_df`` share of units, but never below ``min_df`` so tiny corpora keep a vocabulary.
+
+    Examples
+    --------
+    >>> df_cutoffs(100)
+    (2, 50)
+    >>> df_cutoffs(100_000)
+    (50, 50000)
+    """
+    min_df = max(settings.min_df_floor, math.ceil(settings.min_df_share * n_units))
+    max_df = max(min_df, int(math.floor(settings.max_df * n_units)))
+    return min_df, max_df
+
+
+def _identity(tokens: list[str]) -> list[str]:
+    return tokens
+
+
+def prepare_tokens(texts: Sequence[str], settings: VocabularySettings = VocabularySettings()) -> tuple[list[list[str]], pd.DataFrame, int]:
+    """Tokenize, join phrases and remove stop words.
+
+    Returns
+    -------
+    (token_lists, phrases, n_tokens)
+        Filtered tokens per text, the phrase table of :func:`find_phrases`, and the number of raw
+        tokens.
+    """
+    raw = [tokenize(t) for t in texts]
+    n_tokens = sum(len(t) for t in raw)
+    phrases = find_phrases(raw, settings)
+    ranks = {pair: rank for rank, pair in enumerate(zip(phrases["first"], phrases["second"]))}
+    stop = stopword_set(settings)
+    tokens = [filter_tokens(join_phrases(t, ranks) if ranks else t, stop, settings.min_token_length) for t in raw]
+    return tokens, phrases, n_tokens
+
+
+def build_vocabulary(texts: Sequence[str], settings: VocabularySettings = VocabularySettings()) -> Vocabulary:
+    """Sparse unit-by-term counts of ``texts`` under ``settings``.
+
+    Parameters
+    ----------
+    texts : sequence of str
+        One text per modelling unit (paragraphs).
+    settings : VocabularySettings
+        Vocabulary choices.
+
+    Returns
+    -------
+    Vocabulary
+        Counts (CSR, never densified), terms, phrases and the cut-offs used.
+
+    Raises
+    ------
+    ValueError
+        If no term survives the cut-offs (corpus too small or settings too strict).
+    """
+    tokens, phrases, n_tokens = prepare_tokens(list(texts), settings)
+    min_df, max_df = df_cutoffs(len(tokens), settings)
+    vectorizer = CountVectorizer(
+        analyzer=_identity, min_df=min_df, max_df=max_df, max_features=settings.max_features, dtype=np.int32
+    )
+    try:
+        counts = vectorizer.fit_transform(tokens)
+    except ValueError as err:  # sklearn raises when nothing is left
+        raise ValueError(
+            f"No term occurs in at least {min_df} of {len(tokens)} units after stop-word removal; "
+            "the corpus is too small for a topic model or the vocabulary settings are too strict."
+        ) from err
+    terms = vectorizer.get_feature_names_out().astype(object)
+    return Vocabulary(sparse.csr_matrix(counts), terms, phrases, min_df, max_df, n_tokens, settings)
