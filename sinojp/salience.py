@@ -1,0 +1,120 @@
+"""Actor salience and co-occurrence: who is mentioned, how often, and by whom.
+
+Mentions come from the gazetteer (:func:`sinojp.actors.find_actors`). Salience is the share of a
+document's sentences that name an actor (so long and short articles compare); by outlet origin
+(or any metadata column) it is averaged over the group's documents. Co-occurrence counts the
+sentences that name two actors together.
+"""
+
+from __future__ import annotations
+
+from itertools import combinations
+
+import pandas as pd
+
+SALIENCE_COLUMNS = ["doc_id", "actor", "country", "n_mentions", "n_sentences", "salience", "rank"]
+
+
+def actor_mentions(sentences: pd.DataFrame) -> pd.DataFrame:
+    """Gazetteer mentions in a sentence table (``doc_id, sent_id, surface, actor, country, ...``)."""
+    from sinojp.actors import find_actors
+
+    return find_actors(sentences)
+
+
+def actor_salience(mentions: pd.DataFrame, sentences: pd.DataFrame) -> pd.DataFrame:
+    """Actor salience per document.
+
+    Parameters
+    ----------
+    mentions : DataFrame
+        ``doc_id, sent_id, actor, country`` (from :func:`actor_mentions`).
+    sentences : DataFrame
+        ``doc_id, sent_id`` of all sentences (the denominators).
+
+    Returns
+    -------
+    DataFrame
+        ``doc_id, actor, country, n_mentions, n_sentences`` (sentences naming the actor),
+        ``salience`` (``n_sentences`` over the document's sentences), ``rank`` (1 = most
+        salient in the document; ties share the rank).
+    """
+    if mentions.empty:
+        return pd.DataFrame(columns=SALIENCE_COLUMNS)
+    totals = sentences.groupby("doc_id")["sent_id"].nunique()
+    g = mentions.groupby(["doc_id", "actor", "country"], sort=True)
+    out = pd.DataFrame({"n_mentions": g.size(), "n_sentences": g["sent_id"].nunique()}).reset_index()
+    out["salience"] = (out["n_sentences"] / out["doc_id"].map(totals)).round(3)
+    out["rank"] = out.groupby("doc_id")["salience"].rank(method="min", ascending=False).astype(int)
+    return out.sort_values(["doc_id", "rank", "actor"], kind="mergesort").reset_index(drop=True)[SALIENCE_COLUMNS]
+
+
+def salience_by(salience: pd.DataFrame, documents: pd.DataFrame, by: str = "outlet_origin",
+                min_docs: int = 1) -> pd.DataFrame:
+    """Mean actor salience over the documents of each group.
+
+    A document that never names an actor counts as salience 0 for it.
+
+    Returns
+    -------
+    DataFrame
+        ``<by>, actor, country, n_docs`` (documents of the group naming the actor),
+        ``group_docs``, ``n_mentions``, ``mean_salience``.
+    """
+    meta = documents[["doc_id", by]].copy()
+    meta[by] = meta[by].fillna("").astype(str).replace("", "unknown")
+    sal = salience.merge(meta, on="doc_id", how="inner")
+    size = meta.groupby(by)["doc_id"].nunique()
+    g = sal.groupby([by, "actor", "country"], sort=True)
+    out = pd.DataFrame({"n_docs": g["doc_id"].nunique(), "n_mentions": g["n_mentions"].sum(),
+                        "sum_salience": g["salience"].sum()}).reset_index()
+    out["group_docs"] = out[by].map(size)
+    out["mean_salience"] = (out["sum_salience"] / out["group_docs"]).round(3)
+    out = out[out["n_docs"] >= min_docs]
+    out = out.sort_values([by, "mean_salience", "actor"], ascending=[True, False, True], kind="mergesort")
+    return out[[by, "actor", "country", "n_docs", "group_docs", "n_mentions", "mean_salience"]].reset_index(drop=True)
+
+
+def cooccurrence(mentions: pd.DataFrame) -> pd.DataFrame:
+    """Sentence-level co-mentions of actor pairs.
+
+    Returns
+    -------
+    DataFrame
+        ``actor_a, actor_b`` (alphabetical), ``n_sentences`` (sentences naming both),
+        ``n_docs``, sorted by ``n_sentences`` descending.
+    """
+    pairs: dict[tuple[str, str], set] = {}
+    for (doc_id, sent_id), grp in mentions.groupby(["doc_id", "sent_id"], sort=True):
+        for a, b in combinations(sorted(set(grp["actor"])), 2):
+            pairs.setdefault((a, b), set()).add((doc_id, sent_id))
+    rows = [{"actor_a": a, "actor_b": b, "n_sentences": len(s), "n_docs": len({d for d, _ in s})}
+            for (a, b), s in pairs.items()]
+    out = pd.DataFrame(rows, columns=["actor_a", "actor_b", "n_sentences", "n_docs"])
+    return out.sort_values(["n_sentences", "n_docs", "actor_a", "actor_b"],
+                           ascending=[False, False, True, True], kind="mergesort").reset_index(drop=True)
+
+
+def cooccurrence_matrix(cooc: pd.DataFrame, actors: list[str] | None = None, top: int = 12) -> pd.DataFrame:
+    """Square actor x actor matrix of co-mention counts (the ``top`` actors by co-mentions)."""
+    if actors is None:
+        weight = pd.concat([cooc[["actor_a", "n_sentences"]].rename(columns={"actor_a": "actor"}),
+                            cooc[["actor_b", "n_sentences"]].rename(columns={"actor_b": "actor"})])
+        tot = weight.groupby("actor")["n_sentences"].sum()
+        actors = sorted(tot.index, key=lambda a: (-tot[a], a))[:top]
+    m = pd.DataFrame(0, index=pd.Index(actors, name="actor"), columns=actors)
+    for a, b, n in cooc[["actor_a", "actor_b", "n_sentences"]].itertuples(index=False):
+        if a in m.index and b in m.index:
+            m.loc[a, b] = m.loc[b, a] = int(n)
+    return m
+
+
+def plot_salience(by_group: pd.DataFrame, by: str = "outlet_origin", top: int = 12, ax=None):
+    """Heat map of mean salience, actors (most salient overall first) x groups; returns the Axes."""
+    from sinojp.similarity import plot_matrix
+
+    wide = by_group.pivot_table(index="actor", columns=by, values="mean_salience", fill_value=0.0)
+    order = wide.mean(axis=1).sort_values(ascending=False, kind="mergesort")
+    wide = wide.loc[order.index[:top]]
+    ax = plot_matrix(wide, ax=ax, title=f"Actor salience by {by}", cmap="Blues", vmin=0.0)
+    return ax

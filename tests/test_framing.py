@@ -1,0 +1,124 @@
+"""Frames: codebook scoring with evidence, supervised scoring, document pooling, validation."""
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from sinojp import framing
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "news-sample"
+needs_sample = pytest.mark.skipif(not SAMPLE.exists(), reason=f"dev sample not found at {SAMPLE}")
+
+# Real sentences: seeds (data/raw) and the dev sample, one per frame.
+REAL = {
+    "diplomacy": "Building upon this framework of dialogue, Moriyama and Nishida are set to lead a delegation "
+                 "to China, highlighting their participation in the ninth meeting of the China-Japan Ruling "
+                 "Party Exchange Mechanism.",
+    "economy": "China has imposed a blanket ban on all Japanese seafood imports, escalating a diplomatic row "
+               "between the two Asian economic powerhouses.",
+    "security": "Former Chinese Kuomintang Party leaders Ma Ying-jeou and Hung Hsiu-chu have joined some Taiwan "
+                "politicians in voicing criticism and concern over recent remarks made by Japan's Prime "
+                "Minister Sanae Takaichi on Taiwan.",
+    "us_factor": "Trump generally pursues a unilateralist foreign policy, which thus pressures Tokyo to balance "
+                 "its relations with China accordingly.",
+    "history_identity": "In conjunction with these developments, anti-Japanese nationalism in China also surged, "
+                        "with historical issues making it very easy to flare up.",
+    "human_safety": "Japan has called for the early release of its citizens detained in China on \"national "
+                    "security\" grounds.",
+    "domestic_politics": "The upcoming elections for the Tokyo Metropolitan Assembly and the House of "
+                         "Councillors could significantly influence his political future.",
+}
+
+
+def _table(texts, doc_id="d"):
+    return pd.DataFrame({"doc_id": doc_id, "sent_id": range(len(texts)), "text": list(texts)})
+
+
+@pytest.mark.parametrize("frame", framing.FRAMES)
+def test_lexicon_scores_each_frame_on_real_sentences(frame):
+    out = framing.score_sentences(_table([REAL[frame]]), method="lexicon")
+    assert out.loc[0, "frame"] == frame
+    assert out.loc[0, f"score_{frame}"] == max(out.loc[0, [f"score_{f}" for f in framing.FRAMES]])
+    assert f"{frame}:" in out.loc[0, "evidence"]
+
+
+def test_lexicon_leaves_frameless_sentence_none():
+    out = framing.score_sentences(_table(["Thank you for having me."]), method="lexicon")
+    assert out.loc[0, "frame"] == "none"
+    assert out.loc[0, "evidence"] == ""
+
+
+def test_case_sensitive_terms_and_wildcards():
+    hits = framing.match_frames("Let us meet the US envoy on tariffs.")
+    terms = {(h["frame"], h["match"]) for h in hits}
+    assert ("us_factor", "US") in terms and ("us_factor", "us") not in terms
+    assert ("economy", "tariffs") in terms
+    # "import" must not fire inside "important"
+    assert not any(h["frame"] == "economy" for h in framing.match_frames("This is important."))
+
+
+def test_kwic_evidence_reconstructs_the_sentence():
+    table = _table([REAL["economy"], REAL["human_safety"]])
+    kw = framing.kwic(table, window=3)
+    assert list(kw.columns) == framing.KWIC_COLUMNS
+    assert {"seafood", "imports", "citizens", "detained"} <= set(kw["match"].str.lower())
+    for row in kw.itertuples(index=False):
+        text = table.loc[row.sent_id, "text"]
+        assert row.match in text
+        pos = text.index(row.match)
+        assert text[:pos].split()[-3:] == row.left.split()
+        assert len(row.right.split()) <= 3 and row.right.split()[:1] == text[pos + len(row.match):].split()[:1]
+    scored = framing.score_sentences(table)
+    for sent_id, grp in kw.groupby("sent_id"):
+        ev = scored.loc[sent_id, "evidence"]
+        assert all(f"{f}:{m}" in ev for f, m in zip(grp["frame"], grp["match"]))
+
+
+def test_supervised_classifier_learns_from_annotations():
+    ann = framing.load_annotations()
+    assert set(ann["frame"]) <= set(framing.FRAMES) | {"none"}
+    held_out = "004_fe619e919cbf3608"
+    model = framing.train_classifier(ann[ann["doc_id"] != held_out], random_state=0)
+    sents = _table([REAL["us_factor"]])
+    out = framing.score_sentences(sents, method="supervised", model=model)
+    assert out.loc[0, "frame"] == "us_factor"
+    assert out.loc[0, "evidence"].startswith("us_factor:")
+    probs = out[[f"score_{f}" for f in framing.FRAMES]].iloc[0]
+    assert 0 < probs.sum() <= 1.0001
+
+
+def test_annotations_are_spans_of_the_cleaned_seeds():
+    from sinojp.pipeline import prepare
+
+    prep = prepare(ROOT / "data" / "raw")
+    docs = dict(zip(prep.documents["doc_id"], prep.documents["text"]))
+    ann = framing.load_annotations()
+    missing = [t for d, t in zip(ann["doc_id"], ann["text"]) if t not in docs.get(d, "")]
+    assert len(missing) <= 0.05 * len(ann), missing[:3]
+    aligned = framing.align_annotations(ann, prep.sentences)
+    assert len(aligned) >= 0.8 * len(prep.sentences)
+
+
+def test_score_documents_pools_sentences():
+    sents = pd.concat([_table([REAL["economy"], REAL["economy"], REAL["security"]], "a"),
+                       _table(["Thank you."], "b")])
+    docs = framing.score_documents(framing.score_sentences(sents), threshold=0.2).set_index("doc_id")
+    shares = docs[[f"frame_{f}" for f in framing.FRAMES]]
+    assert docs.loc["a", "primary_frame"] == "economy"
+    assert shares.loc["a"].sum() == pytest.approx(1.0, abs=0.01)
+    assert set(docs.loc["a", "frames"].split("|")) == {"economy", "security"}
+    assert docs.loc["b", "primary_frame"] == "none" and shares.loc["b"].sum() == 0
+
+
+@needs_sample
+def test_default_method_beats_majority_baseline_on_sample():
+    labels = pd.read_csv(SAMPLE / "labels.csv", dtype=str, keep_default_na=False)
+    sents = framing.gold_sentences(SAMPLE)
+    docs = framing.score_documents(framing.score_sentences(sents, framing.DEFAULT_METHOD))
+    ev = framing.evaluate_frames(docs, labels)
+    s = ev["summary"].iloc[0]
+    assert s["primary_accuracy"] > s["primary_baseline"]
+    assert s["set_micro_f1"] > s["set_baseline_micro_f1"]
+    assert set(ev["per_frame"]["frame"]) == set(framing.FRAMES)
