@@ -1,0 +1,5 @@
+"""Allow ``python -m sinojp``."""
+
+from sinojp.cli import main
+
+raise SystemExit(main())
