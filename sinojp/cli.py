@@ -39,8 +39,10 @@ def main(argv: list[str] | None = None) -> int:
             from sinojp import pipeline
 
             columns = {k[4:]: v for k, v in vars(args).items() if k.startswith("col_") and v}
-            prep = pipeline.run(args.corpus, args.out, random_state=args.random_state, progress=args.progress, **columns)
+            prep, analysis = pipeline.run(args.corpus, args.out, random_state=args.random_state,
+                                          progress=args.progress, **columns)
             print(pipeline.summary(prep))
+            print(pipeline.analysis_summary(analysis))
             print(f"outputs written to {args.out}")
             for note in prep.notes:
                 print(f"note: {note}")

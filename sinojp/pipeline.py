@@ -16,6 +16,8 @@ import pandas as pd
 from sinojp import clean, corpus, segment
 
 DOCUMENT_CONTRACT = ["doc_id", "source", "title", "date", "outlet", "outlet_origin", "n_sentences", "n_words"]
+ANALYSIS_COLUMNS = ["relations_stance", "us_stance", "primary_frame", "top_topic"]
+SENTENCE_CONTRACT = ["doc_id", "sent_id", "text", "relations_stance", "us_stance", "frame"]
 
 
 @dataclass
@@ -71,15 +73,18 @@ def _want_progress(progress: bool | None, n: int) -> bool:
     return n >= 200 and sys.stderr.isatty()
 
 
-def document_table(prep: Prepared) -> pd.DataFrame:
-    """The documents table of the output contract (metadata and size columns first)."""
-    docs = prep.documents
-    rest = [c for c in docs.columns if c not in DOCUMENT_CONTRACT and c != "text"]
-    return docs[DOCUMENT_CONTRACT + rest]
+def document_table(docs: pd.DataFrame) -> pd.DataFrame:
+    """The documents table of the output contract: contract columns first, then the rest."""
+    first = [c for c in DOCUMENT_CONTRACT + ANALYSIS_COLUMNS if c in docs.columns]
+    frames = sorted(c for c in docs.columns if c.startswith("frame_"))
+    rest = [c for c in docs.columns if c not in first and c not in frames and c != "text"]
+    extra = ["top_topic"] if "top_topic" in docs.columns else []
+    first = [c for c in first if c != "top_topic"]
+    return docs[first + frames + extra + rest]
 
 
-def write_outputs(prep: Prepared, out: str | Path) -> dict[str, Path]:
-    """Write manifest.csv, clean/<doc_id>.txt, documents.csv, sentences.csv and the cleaning logs.
+def write_outputs(prep: Prepared, out: str | Path, analysis: "Analysis | None" = None) -> dict[str, Path]:
+    """Write manifest.csv, clean/<doc_id>.txt, documents.csv, sentences.csv, topics.csv and logs.
 
     Returns
     -------
@@ -95,14 +100,18 @@ def write_outputs(prep: Prepared, out: str | Path) -> dict[str, Path]:
         path = out / "clean" / f"{safe_filename(doc_id)}.txt"
         path.write_text(text + "\n", encoding="utf-8")
     written["clean"] = out / "clean"
+    docs = analysis.documents if analysis is not None else prep.documents
+    sents = analysis.sentences if analysis is not None else prep.sentences
     tables = {
         "manifest.csv": prep.manifest,
-        "documents.csv": document_table(prep),
-        "sentences.csv": prep.sentences[["doc_id", "sent_id", "text"] + [c for c in prep.sentences.columns
-                                                                           if c not in ("doc_id", "sent_id", "text")]],
+        "documents.csv": document_table(docs),
+        "sentences.csv": sents[SENTENCE_CONTRACT + [c for c in sents.columns if c not in SENTENCE_CONTRACT]]
+        if analysis is not None else sents,
         "removals.csv": prep.removals,
         "flags.csv": prep.flags,
     }
+    if analysis is not None:
+        tables["topics.csv"] = analysis.topic_table
     for name, frame in tables.items():
         frame.to_csv(out / name, index=False)
         written[name] = out / name
@@ -123,8 +132,87 @@ def summary(prep: Prepared) -> str:
             f"{len(prep.removals)} lines removed by cleaning")
 
 
+@dataclass
+class Analysis:
+    """The measures of a run: stance, frames and topics, at sentence and document level."""
+
+    sentence_stance: pd.DataFrame
+    document_stance: pd.DataFrame
+    sentence_frames: pd.DataFrame
+    document_frames: pd.DataFrame
+    topics: object  # sinojp.topics.TopicModelResult
+    documents: pd.DataFrame
+    sentences: pd.DataFrame
+    topic_table: pd.DataFrame
+
+
+def analyse(prep: Prepared, random_state: int = 0) -> Analysis:
+    """Score stance and frames of every sentence and document and fit the topic model.
+
+    Each measure uses its module's default method (chosen from the validation figures shown in
+    the notebooks). The returned ``documents`` and ``sentences`` tables carry the output
+    contract's analysis columns.
+    """
+    from sinojp import framing, stance, topics
+
+    sent_stance = stance.score_sentences(prep.sentences, random_state=random_state)
+    doc_stance = stance.score_documents(sent_stance, random_state=random_state)
+    sent_frames = framing.score_sentences(prep.sentences, random_state=random_state)
+    doc_frames = framing.score_documents(sent_frames)
+    model = topics.fit_topics(prep.paragraphs, prep.documents, random_state=random_state)
+    frame_cols = [c for c in doc_frames.columns if c.startswith("frame_")]
+    docs = (prep.documents
+            .merge(doc_stance[["doc_id", "relations_stance", "us_stance"]], on="doc_id", how="left")
+            .merge(doc_frames[["doc_id", "primary_frame"] + frame_cols], on="doc_id", how="left")
+            .merge(topics.document_top_topic(model), on="doc_id", how="left"))
+    sents = (prep.sentences
+             .merge(sent_stance[["doc_id", "sent_id", "relations_stance", "us_stance"]], on=["doc_id", "sent_id"], how="left")
+             .merge(sent_frames[["doc_id", "sent_id", "frame"]], on=["doc_id", "sent_id"], how="left"))
+    return Analysis(sent_stance, doc_stance, sent_frames, doc_frames, model, docs, sents, topics.topics_table(model))
+
+
+def write_figures(prep: Prepared, analysis: Analysis, out: str | Path) -> list[Path]:
+    """Write the run's figures as PNG under ``out/figures``."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from sinojp import stance, topics
+
+    folder = Path(out) / "figures"
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    figures = {
+        "relations_stance.png": lambda ax: stance.plot_document_stance(analysis.document_stance, prep.documents,
+                                                                       dimension="relations", ax=ax),
+        "us_stance.png": lambda ax: stance.plot_document_stance(analysis.document_stance, prep.documents,
+                                                                dimension="us", ax=ax),
+        "topic_prevalence.png": lambda ax: topics.plot_prevalence_heatmap(analysis.topics.doc_topics,
+                                                                          analysis.topics.topics, ax=ax),
+        "frames.png": lambda ax: _plot_frames(analysis.documents, ax),
+    }
+    for name, draw in figures.items():
+        fig, ax = plt.subplots(figsize=(9, max(3.0, 0.45 * len(prep.documents) + 1.5)))
+        draw(ax)
+        fig.tight_layout()
+        fig.savefig(folder / name, dpi=110)
+        plt.close(fig)
+        written.append(folder / name)
+    return written
+
+
+def _plot_frames(documents: pd.DataFrame, ax) -> None:
+    cols = [c for c in documents.columns if c.startswith("frame_")]
+    data = documents.set_index("doc_id")[cols].astype(float)
+    ax.imshow(data.to_numpy(), aspect="auto", cmap="Blues", vmin=0, vmax=1)
+    ax.set_xticks(range(len(cols)), [c[len("frame_"):] for c in cols], rotation=45, ha="right")
+    ax.set_yticks(range(len(data)), [d[:28] for d in data.index])
+    ax.set_title("Frame shares per document")
+
+
 def run(corpus_path: str | Path, out: str | Path, random_state: int = 0, progress: bool | None = None,
-        **columns: str | None) -> Prepared:
+        figures: bool = True, **columns: str | None) -> tuple[Prepared, Analysis]:
     """Run the whole analysis on a corpus and write the output contract to ``out``.
 
     Parameters
@@ -137,15 +225,19 @@ def run(corpus_path: str | Path, out: str | Path, random_state: int = 0, progres
         Seed for every random step.
     progress : bool, optional
         Progress bar on or off (default: on for long corpora in a terminal).
+    figures : bool
+        Write the PNG figures.
 
     Returns
     -------
-    Prepared
-        The prepared corpus with analysis columns added to its tables.
+    (Prepared, Analysis)
     """
     prep = prepare(corpus_path, progress=progress, **columns)
-    write_outputs(prep, out)
-    return prep
+    analysis = analyse(prep, random_state=random_state)
+    write_outputs(prep, out, analysis)
+    if figures:
+        write_figures(prep, analysis, out)
+    return prep, analysis
 
 
 def overview(prep: Prepared) -> pd.DataFrame:
@@ -166,3 +258,12 @@ def totals(prep: Prepared) -> pd.DataFrame:
              ("outlets", prep.documents["outlet"].replace("", pd.NA).nunique()),
              ("dated documents", int((prep.documents["date"] != "").sum()))]
     return pd.DataFrame(rows, columns=["measure", "value"])
+
+
+def analysis_summary(analysis: Analysis) -> str:
+    """One line per measure: mean stance, the most common primary frame, the topic model chosen."""
+    docs = analysis.documents
+    frames = docs["primary_frame"].value_counts()
+    top_frame = f"{frames.index[0]} ({frames.iloc[0]} documents)" if len(frames) else "none"
+    return (f"relations_stance mean {docs['relations_stance'].mean():+.2f}, us_stance mean {docs['us_stance'].mean():+.2f}; "
+            f"most common primary frame: {top_frame}; {len(analysis.topic_table)} topics")

@@ -12,11 +12,20 @@ def test_run_on_seeds(tmp_path, seeds_dir, capsys):
     manifest = pd.read_csv(tmp_path / "manifest.csv")
     assert list(manifest.columns) == ["source", "doc_id", "status", "reason"]
     docs = pd.read_csv(tmp_path / "documents.csv")
-    for col in ["doc_id", "source", "title", "date", "outlet", "outlet_origin", "n_sentences", "n_words"]:
-        assert col in docs.columns
+    contract = ["doc_id", "source", "title", "date", "outlet", "outlet_origin", "n_sentences", "n_words",
+                "relations_stance", "us_stance", "primary_frame"]
+    assert list(docs.columns[: len(contract)]) == contract
+    frames = ["diplomacy", "economy", "security", "us_factor", "history_identity", "human_safety", "domestic_politics"]
+    assert {f"frame_{f}" for f in frames} <= set(docs.columns) and "top_topic" in docs.columns
+    assert docs["relations_stance"].between(-1, 1).all() and docs["us_stance"].between(-1, 1).all()
+    assert set(docs["primary_frame"]) <= set(frames) | {"none"}
+    topics = pd.read_csv(tmp_path / "topics.csv")
+    assert list(topics.columns) == ["topic", "label", "top_terms", "npmi", "prevalence"]
+    assert abs(topics["prevalence"].sum() - 1) < 0.01
+    assert {p.name for p in (tmp_path / "figures").glob("*.png")} >= {"relations_stance.png", "frames.png"}
     assert len(list((tmp_path / "clean").glob("*.txt"))) == len(docs) == 7
     sents = pd.read_csv(tmp_path / "sentences.csv")
-    assert list(sents.columns[:3]) == ["doc_id", "sent_id", "text"]
+    assert list(sents.columns[:6]) == ["doc_id", "sent_id", "text", "relations_stance", "us_stance", "frame"]
     assert sents.groupby("doc_id").size().to_dict() == docs.set_index("doc_id")["n_sentences"].to_dict()
 
 

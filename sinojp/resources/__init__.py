@@ -1,0 +1,1 @@
+"""Editable resources: gazetteer, lexicons, codebook, outlet table, abbreviations (CSV/YAML/TXT)."""
