@@ -42,8 +42,9 @@ def execute_on(paths: list[Path], corpus: Path, out: Path, timeout: int = 1200) 
     written = []
     for path in paths:
         dest = target / path.name
-        pm.execute_notebook(str(path), str(dest), cwd=str(path.parent), kernel_name="python3",
-                            parameters={"CORPUS": str(corpus.resolve()), "OUT": str(out.resolve())},
+        declared = pm.inspect_notebook(str(path))
+        params = {k: v for k, v in {"CORPUS": str(corpus.resolve()), "OUT": str(out.resolve())}.items() if k in declared}
+        pm.execute_notebook(str(path), str(dest), cwd=str(path.parent), kernel_name="python3", parameters=params,
                             progress_bar=False, execution_timeout=timeout)
         written.append(dest)
         print(f"executed {path.name} -> {dest}")
