@@ -96,7 +96,7 @@ class TopicSettings:
     block_size: int = 4096
     batch_size: int = 512
     online_passes: int = 3
-    selection_max_units: int = 3000
+    selection_max_units: int = 1500
     n_passages: int = 3
     frex_weight: float = 0.5
 
