@@ -162,6 +162,9 @@ class TopicModelResult:
         Topic-term weights (rows in the order of ``topics``).
     settings : TopicSettings
         The settings used.
+    note : str
+        Empty, or why no model could be fitted (then ``k`` is 0, the topic tables are empty and
+        every ``top_topic`` is <NA>).
     """
 
     algorithm: str
@@ -175,6 +178,7 @@ class TopicModelResult:
     vocabulary: Vocabulary
     topic_term: np.ndarray
     settings: TopicSettings = field(default_factory=TopicSettings)
+    note: str = ""
 
     @property
     def topic_columns(self) -> list[str]:
@@ -306,8 +310,8 @@ def frex(topic_term: np.ndarray, weight: float = 0.5) -> np.ndarray:
 # --------------------------------------------------------------------------- selection
 
 
-def _subsample(n: int, share: float, rng: np.random.Generator) -> np.ndarray:
-    size = max(2, int(round(share * n)))
+def _subsample(n: int, share: float, rng: np.random.Generator, minimum: int = 2) -> np.ndarray:
+    size = max(minimum, int(round(share * n)))
     return np.sort(rng.choice(n, size=min(size, n), replace=False))
 
 
@@ -330,7 +334,7 @@ def evaluate_candidate(
     others = []
     for s in range(1, settings.n_seeds):
         rng = np.random.default_rng([random_state, s])
-        rows = _subsample(counts.shape[0], settings.stability_subsample, rng)
+        rows = _subsample(counts.shape[0], settings.stability_subsample, rng, minimum=k + 1)
         run = fit_model(counts[rows], algorithm, k, random_state + s, settings)
         others.append([list(terms[i]) for i in top_indices(run.topic_term, settings.n_top)])
     overall, per_topic = stability(ref_terms, others)
@@ -507,13 +511,22 @@ def fit_topics(
     Returns
     -------
     TopicModelResult
+        When the corpus is too small for any model (fewer than three paragraphs with
+        ``min_unit_terms`` vocabulary terms, or no term passing the cut-offs), a result with
+        ``k == 0``, empty topic tables, <NA> top topics and the reason in ``note``.
     """
     paras = _paragraph_frame(paragraphs)
-    vocab = build_vocabulary(paras["text"].tolist(), settings)
+    doc_order = list(documents["doc_id"]) if documents is not None else list(dict.fromkeys(paras["doc_id"]))
+    try:
+        vocab = build_vocabulary(paras["text"].tolist(), settings)
+    except ValueError as err:
+        return _empty_result(doc_order, paras, settings, topic_settings, str(err))
     n_terms = np.asarray(vocab.counts.sum(axis=1)).ravel()
     used = np.flatnonzero(n_terms >= topic_settings.min_unit_terms)
-    if len(used) < 3:
-        raise ValueError(f"Only {len(used)} paragraphs have {topic_settings.min_unit_terms}+ vocabulary terms; too few for a topic model.")
+    if len(used) < 3 or vocab.counts.shape[1] < 2:
+        reason = (f"Only {len(used)} paragraphs have {topic_settings.min_unit_terms}+ vocabulary terms "
+                  f"({vocab.counts.shape[1]} terms); too few for a topic model.")
+        return _empty_result(doc_order, paras, settings, topic_settings, reason, vocab)
     counts = vocab.counts[used]
     terms = vocab.terms
 
@@ -533,7 +546,6 @@ def fit_topics(
     # order topics by prevalence (mean document share), largest first
     weights = n_terms[used].astype(float)
     ids = paras["doc_id"].iloc[used].reset_index(drop=True)
-    doc_order = list(documents["doc_id"]) if documents is not None else list(dict.fromkeys(paras["doc_id"]))
     raw_docs = _document_shares(ids, model.unit_topic, weights, doc_order)
     raw_prev = raw_docs[topic_columns(k_chosen)].mean(axis=0).to_numpy()
     order = np.argsort(-np.round(raw_prev, 12), kind="stable")
@@ -585,6 +597,30 @@ def fit_topics(
         vocabulary=vocab,
         topic_term=topic_term,
         settings=topic_settings,
+    )
+
+
+def _empty_result(doc_order: list, paras: pd.DataFrame, settings: VocabularySettings, topic_settings: TopicSettings,
+                  note: str, vocab: Vocabulary | None = None) -> TopicModelResult:
+    """A result without topics, for corpora too small to model (``note`` says why)."""
+    if vocab is None:
+        vocab = Vocabulary(sparse.csr_matrix((len(paras), 0), dtype=np.int32), np.array([], dtype=object),
+                           pd.DataFrame(columns=["phrase", "first", "second", "count", "llr", "pmi"]), 0, 0, 0, settings)
+    docs = pd.DataFrame({"doc_id": doc_order, "n_paragraphs": 0, "n_terms": 0})
+    docs["top_topic"] = pd.array([pd.NA] * len(docs), dtype="Int64")
+    return TopicModelResult(
+        algorithm="",
+        k=0,
+        topics=pd.DataFrame(columns=["topic", "label", "top_terms", "frex_terms", "npmi", "prevalence", "stability", "n_paragraphs"]),
+        doc_topics=docs,
+        paragraph_topics=pd.DataFrame(columns=["doc_id", "para_id", "n_terms", "top_topic", "top_share", "evidence"]),
+        selection=pd.DataFrame(columns=["algorithm", "k", "npmi", "npmi_se", "diversity", "stability", "eligible", "rank_sum", "chosen"]),
+        passages=pd.DataFrame(columns=["topic", "rank", "doc_id", "para_id", "share", "text"]),
+        terms=pd.DataFrame(columns=["topic", "rank", "by_probability", "probability", "by_frex", "frex"]),
+        vocabulary=vocab,
+        topic_term=np.zeros((0, vocab.counts.shape[1])),
+        settings=topic_settings,
+        note=note,
     )
 
 
@@ -755,6 +791,10 @@ def plot_prevalence_heatmap(doc_topics: pd.DataFrame, topics: pd.DataFrame | Non
         fig, ax = plt.subplots(figsize=(1.2 * len(cols) + 4, 0.35 * len(doc_topics) + 1.5), constrained_layout=True)
     else:
         fig = ax.figure
+    if not cols:
+        ax.text(0.5, 0.5, "no topic model: too few paragraphs", ha="center", va="center", transform=ax.transAxes)
+        ax.set_axis_off()
+        return fig
     image = ax.imshow(values, aspect="auto", cmap="viridis", vmin=0, vmax=1)
     names = [f"{t}: {lab}" for t, lab in zip(topics["topic"], topics["label"])] if topics is not None else cols
     ax.set_xticks(range(len(cols)), names, rotation=35, ha="right")

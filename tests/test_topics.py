@@ -167,9 +167,16 @@ def test_short_paragraphs_are_left_out_and_their_documents_kept():
     assert top[0] == top[1] == top[4] and top[2] == top[3] == top[5] and top[0] != top[2]
 
 
-def test_too_few_paragraphs_raise_a_clear_error():
-    with pytest.raises(ValueError, match="too small|too few"):
-        fit_topics(pd.DataFrame({"doc_id": ["a"], "text": ["China and Japan met."]}))
+def test_a_corpus_too_small_gives_an_empty_result_that_says_why(seeds):
+    one = seeds.paragraphs[seeds.paragraphs["doc_id"] == seeds.paragraphs["doc_id"].iloc[0]].head(2)
+    for paragraphs in (one, pd.DataFrame({"doc_id": ["a"], "text": ["China and Japan met."]})):
+        r = fit_topics(paragraphs)
+        assert r.k == 0 and "too" in r.note
+        assert r.topics.empty and topics_table(r).empty
+        assert document_top_topic(r)["top_topic"].isna().all()
+        assert len(document_top_topic(r)) == paragraphs["doc_id"].nunique()
+        assert plot_prevalence_heatmap(r.doc_topics, r.topics) is not None
+    matplotlib.pyplot.close("all")
 
 
 def test_fits_are_reproducible_with_the_same_seed(sample, sample_model):
