@@ -455,3 +455,18 @@ def fact_coverage(aligned: pd.DataFrame, doc_ids: list[str] | None = None) -> pd
     cov = table.unstack("doc_id").reindex(columns=doc_ids).fillna("")
     cov.columns.name = None
     return cov
+
+
+def flag_facts(aligned: pd.DataFrame, comparison: pd.DataFrame) -> pd.DataFrame:
+    """The facts table with each fact's group status.
+
+    Returns
+    -------
+    DataFrame
+        ``aligned`` plus ``status``: ``differ`` (another article states a different value for
+        the same fact), ``agree``, or ``only here`` (no other article states it).
+    """
+    status = dict(zip(comparison["fact_group"], comparison["status"]))
+    out = aligned.copy()
+    out["status"] = [status.get(g, "only here") if g >= 0 else "only here" for g in out["fact_group"]]
+    return out

@@ -38,6 +38,9 @@ DEFAULT_METHOD = "lexicon"
 DEFAULT_THRESHOLD = 0.15
 #: Minimum lexicon score for a sentence to carry a frame (one full-weight hit).
 MIN_SENTENCE_SCORE = 1.0
+#: The lead (first sentences) of a document weighs more in its frame shares.
+LEAD_SENTENCES = 2
+LEAD_WEIGHT = 2.0
 KWIC_COLUMNS = ["doc_id", "sent_id", "frame", "term", "left", "match", "right"]
 ANNOTATIONS = Path(__file__).resolve().parents[1] / "data" / "annotations" / "frame_sentences.csv"
 
@@ -164,8 +167,8 @@ def _lexicon_scores(sentences: pd.DataFrame, codebook: str | None,
     col = {f: i for i, f in enumerate(FRAMES)}
     for row, text in enumerate(sentences["text"].astype(str)):
         hits = match_frames(text, codebook)
-        for h in hits:
-            scores[row, col[h["frame"]]] += h["weight"]
+        for frame, term, weight in {(h["frame"], h["term"], h["weight"]) for h in hits}:
+            scores[row, col[frame]] += weight  # a term counts once per sentence
         evidence.append("; ".join(f"{h['frame']}:{h['match']}" for h in hits))
     out = pd.DataFrame(np.round(scores, 3), columns=[f"score_{f}" for f in FRAMES])
     out.insert(0, "frame", _top_frame(scores, min_score))
@@ -290,7 +293,8 @@ def score_sentences(sentences: pd.DataFrame, method: str = DEFAULT_METHOD, *,
 
 # ---------------------------------------------------------------- documents
 def score_documents(sentence_frames: pd.DataFrame, threshold: float = DEFAULT_THRESHOLD,
-                    basis: str = "scores") -> pd.DataFrame:
+                    basis: str = "scores", lead_sentences: int = LEAD_SENTENCES,
+                    lead_weight: float = LEAD_WEIGHT) -> pd.DataFrame:
     """Pool sentence frames into document frames.
 
     Parameters
@@ -323,7 +327,8 @@ def score_documents(sentence_frames: pd.DataFrame, threshold: float = DEFAULT_TH
         units = np.divide(s, tot, out=np.zeros_like(s), where=tot > 0)
     else:
         units = np.array([[1.0 if f == fr else 0.0 for f in FRAMES] for fr in sf["frame"]]).reshape(-1, len(FRAMES))
-    per = pd.DataFrame(units, columns=list(FRAMES))
+    lead = np.where(sf["sent_id"].to_numpy(dtype=float) < lead_sentences, lead_weight, 1.0)
+    per = pd.DataFrame(units * lead[:, None], columns=list(FRAMES))
     per["doc_id"] = sf["doc_id"].to_numpy()
     all_docs = pd.Index(pd.unique(sentence_frames["doc_id"]), name="doc_id")
     sums = per.groupby("doc_id", sort=False)[list(FRAMES)].sum().reindex(all_docs, fill_value=0.0)
@@ -506,3 +511,65 @@ def cross_validate(annotations: pd.DataFrame | None = None, n_splits: int = 5,
                      "macro_f1": round(metrics.macro_f1(gold, pred), 3),
                      "alpha": round(metrics.krippendorff_alpha(gold, pred, level="nominal"), 3)})
     return pd.DataFrame(rows)
+
+
+def validate_methods(sentences: pd.DataFrame, labels: pd.DataFrame,
+                     methods: tuple[str, ...] = METHODS, thresholds: tuple[float, ...] = (DEFAULT_THRESHOLD,),
+                     lead_weights: tuple[float, ...] = (LEAD_WEIGHT,), random_state: int = 0) -> pd.DataFrame:
+    """Document-level validation of every method (and threshold / lead weight) side by side.
+
+    Returns
+    -------
+    DataFrame
+        One row per setting: ``method, threshold, lead_weight`` and the
+        :func:`evaluate_frames` summary columns.
+    """
+    rows = []
+    for method in methods:
+        sf = score_sentences(sentences, method, random_state=random_state)
+        for th in thresholds:
+            for lw in lead_weights:
+                docs = score_documents(sf, threshold=th, lead_weight=lw)
+                summ = evaluate_frames(docs, labels)["summary"].iloc[0].to_dict()
+                summ["n_docs"] = int(summ["n_docs"])
+                rows.append({"method": method, "threshold": th, "lead_weight": lw, **summ})
+    return pd.DataFrame(rows)
+
+
+def frames_by(doc_frames: pd.DataFrame, documents: pd.DataFrame, by: str) -> pd.DataFrame:
+    """Mean frame shares per group of a metadata column (``outlet_origin``, ``period``...).
+
+    Returns
+    -------
+    DataFrame
+        Indexed by the group (empty values become ``"unknown"``), one ``frame_<name>`` column per
+        frame and ``n_docs``; rounded to 3 decimals.
+    """
+    cols = [f"frame_{f}" for f in FRAMES]
+    meta = documents[["doc_id", by]].copy()
+    meta[by] = meta[by].fillna("").astype(str).replace("", "unknown")
+    merged = doc_frames.merge(meta, on="doc_id", how="inner")
+    out = merged.groupby(by, sort=True)[cols].mean().round(3)
+    out["n_docs"] = merged.groupby(by, sort=True).size()
+    return out
+
+
+def plot_frame_heatmap(shares: pd.DataFrame, ax=None, title: str = "Frame shares"):
+    """Heat map of frame shares: rows are documents (or groups), columns the seven frames.
+
+    Parameters
+    ----------
+    shares : DataFrame
+        :func:`score_documents` output (indexed by ``doc_id`` or with a ``doc_id`` column) or
+        :func:`frames_by` output.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    from sinojp.similarity import plot_matrix
+
+    cols = [f"frame_{f}" for f in FRAMES]
+    table = shares.set_index("doc_id") if "doc_id" in shares.columns else shares
+    table = table[cols].rename(columns=lambda c: c[len("frame_"):])
+    return plot_matrix(table, ax=ax, title=title, cmap="Oranges", vmin=0.0, vmax=1.0)
