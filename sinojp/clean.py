@@ -107,7 +107,7 @@ LINE_RULES: list[tuple[str, re.Pattern[str], int | None]] = [
                                  r"opinion\s*/\s*blog\s*/\s*interview|in (other|case you missed).*)\s*:?$", re.I), 8),
     ("image_credit", re.compile(r"(^(image|photo|picture|video|graphic|illustration)\s*(source|credit|courtesy|by)?\s*:|"
                                 r"^\(?(file )?photo\b|ai-generated|does not depict any real|for illustrative purposes|"
-                                r"\bposes? for a photo\b|^\[?(photo|image)/|\((photo|image)\s*:|\bphoto:\s|"
+                                r"\bposes? for a photo\b|\[(photo|image|file photo)\s*/|^\[?(photo|image)/|photo taken on\b|\((photo|image)\s*:|\bphoto:\s|"
                                 r"\bgetty images\b|\bshutterstock\b)", re.I), 45),
     ("html_fragment", re.compile(r"(^[\w-]*[\"']\s*/?>$|^<[^>]+>$|</?(div|span|script|style|iframe|img|a|p)\b[^>]*>|"
                                  r"^\{[^}]*\}$|^[\w-]+\s*\{.*\}$|^(function|var|window\.|document\.)\b)", re.I), 60),
@@ -116,9 +116,15 @@ LINE_RULES: list[tuple[str, re.Pattern[str], int | None]] = [
                                    r"click here|read the full (story|article)|this article (was|is) (originally )?"
                                    r"(published|based on|first appeared)|^source:\s|republished (with|by)|"
                                    r"hotline\s*:|\blicen[cs]e\b.*\d{5,}|许可证|report hotline)", re.I), 60),
+    ("copyright_promo", re.compile(r"(auto-generated from a syndicated feed|has not been edited by \w+ staff|"
+                                   r"^disclaimer\s*:|^enditem$|mailing list|our standards:|trust principles|"
+                                   r"^get the latest\b|^listen to (this|the) (article|story)|^\d+\s*min(ute)?s? read$|"
+                                   r"^scroll (down )?to continue|^(already a subscriber|sign in|log in|register)\b.{0,40}$)", re.I), 40),
+    ("credit", re.compile(r"^\(?\s*((additional )?reporting|writing|editing|compiled|translated) by\b", re.I), 40),
     ("author_bio", re.compile(r"^\(?\s*(the )?(author|writer|columnist)s?\b.{0,300}\b(views|opinions) (are|expressed|do not)", re.I), 80),
     ("author_bio", re.compile(r"^\(?\s*(the )?(author|writer) is an?\b", re.I), 80),
-    ("byline", re.compile(r"^(by|written by|author|reporter|editor|edited by)\s*:?\s+[A-Z][\w.'-]+", re.I), 25),
+    ("byline", re.compile(r"^(By|BY|Written [Bb]y|WRITTEN BY|Author|AUTHOR|Reporter|REPORTER|Editor|EDITOR|Edited [Bb]y)"
+                          r"\s*:?\s+[A-Z][\w.'-]+"), 25),
     ("dateline", re.compile(r"\b(updated|published|posted|created|last updated|modified|first published)\s*(:|on\b)", re.I), 30),
     ("dateline", re.compile(r"^\d{1,2}:\d{2}\s*(am|pm)?\s*(jst|gmt|utc|bst|cst|est|edt|ist|cet|hkt|sgt)?\s*,?\s+"
                             r"[A-Z][a-z]{2,8}\.?\s+\d{1,2},?\s+\d{4}$", re.I), 10),
@@ -127,7 +133,7 @@ LINE_RULES: list[tuple[str, re.Pattern[str], int | None]] = [
     ("list_number", re.compile(r"^\d{1,3}[.)]?$"), 1),
 ]
 
-END_OF_PIECE_RULES = {"copyright_promo", "image_credit", "author_bio", "byline", "comment_form", "share_prompt"}
+END_OF_PIECE_RULES = {"copyright_promo", "image_credit", "author_bio", "byline", "comment_form", "share_prompt", "credit"}
 BLOCK_RULES = {"related_block", "comment_form"}
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’.-]*|\d[\d,.%]*")
@@ -222,6 +228,7 @@ class LineDecision:
     text: str
     label: str
     rule: str = ""
+    continues: "LineDecision | None" = None  # set on the later lines of a hard-wrapped paragraph
 
 
 @dataclass
@@ -291,7 +298,7 @@ def clean_page(raw_text: str, known_title: str = "") -> PageResult:
         label = BLANK if not text else ""
         decisions.append(LineDecision(i, raw, text, label, match_rule(text) if text else ""))
 
-    content = [d for d in decisions if d.label != BLANK]
+    content = _join_wrapped([d for d in decisions if d.label != BLANK])
     # Tables: separator rows go, content rows become readable lines.
     tables: list[list[list[str]]] = []
     idx = 0
@@ -386,7 +393,10 @@ def clean_page(raw_text: str, known_title: str = "") -> PageResult:
                 if key in seen:
                     d.label, d.rule = BOILERPLATE, "repeated_line"
                 seen.setdefault(key, d.line_no)
-    removed = [d for d in decisions if d.label == BOILERPLATE]
+    for d in decisions:
+        if d.continues is not None:
+            d.label, d.rule = d.continues.label, d.continues.rule
+    removed = [d for d in decisions if d.label == BOILERPLATE and d.continues is None]
     for d in sorted(removed, key=lambda d: (not d.text.lower().startswith(("by ", "written by")), d.line_no)):
         if d.rule == "byline" and not author:
             author = _author_from(d.text)
@@ -442,6 +452,58 @@ def _skip_standfirst(lines: list[LineDecision], start: int, known_title: str, wi
         if not lines[k].label and not lines[k].rule and is_prose(lines[k].text):
             lines[k].rule = "standfirst"
     return following[0]
+
+
+_TERMINAL = re.compile(r"[.!?:;\"')\]]\s*$")
+
+
+def wrap_width(lines: list[LineDecision]) -> int:
+    """The column width of a hard-wrapped page, or 0 when the page is not hard-wrapped.
+
+    A page counts as hard-wrapped when at least six text lines exist, none is longer than 120
+    characters, and most of them end within 25 characters of the longest.
+    """
+    lengths = [len(d.text) for d in lines if not d.rule and not TABLE_ROW.match(d.text)]
+    if len(lengths) < 6 or max(lengths) > 120:
+        return 0
+    width = max(lengths)
+    near = sum(1 for n in lengths if n >= max(width - 15, 0.75 * width))
+    return width if near >= 0.5 * len(lengths) else 0
+
+
+def _join_wrapped(lines: list[LineDecision]) -> list[LineDecision]:
+    """Join hard-wrapped lines into one logical line (the first line carries the joined text).
+
+    A line continues the one above when both are adjacent (no blank line between), neither is page
+    furniture, and either the upper line does not end a sentence while the lower one starts in
+    lower case, or the page is wrapped at a fixed width and the upper line reaches that width.
+    The later lines point to their first line through ``continues`` and take its decision.
+    """
+    width = wrap_width(lines)
+    heads: list[LineDecision] = []
+    last_len = 0
+    for d in lines:
+        prev = heads[-1] if heads else None
+        if (prev is not None and d.line_no == _last_line(prev) + 1
+                and not TABLE_ROW.match(prev.text) and not TABLE_ROW.match(d.text)
+                and ((not prev.rule and not d.rule and not _TERMINAL.search(prev.text)
+                      and re.match(r"^[\"'(]?[a-z]", d.text))
+                     or (width and last_len >= max(width - 15, 0.75 * width)
+                         and not re.match(r"^[-•·*–]\s", d.text)))):
+            glue = "" if re.search(r"[A-Za-z]-$", prev.text) and d.text[:1].isalpha() else " "
+            prev.text = f"{prev.text}{glue}{d.text}"
+            prev.rule = match_rule(prev.text)
+            d.continues = prev
+            prev.wrapped_to = d.line_no  # type: ignore[attr-defined]
+            last_len = len(d.text)
+            continue
+        heads.append(d)
+        last_len = len(d.text)
+    return heads
+
+
+def _last_line(d: LineDecision) -> int:
+    return getattr(d, "wrapped_to", d.line_no)
 
 
 def _next_is_blankish(lines: list[LineDecision], k: int) -> bool:
@@ -504,7 +566,7 @@ def _split_pieces(decisions: list[LineDecision], title: str) -> list[Piece]:
     pending_end = False
     kept_so_far = 0
     for idx, d in enumerate(decisions):
-        if d.label == BLANK:
+        if d.label == BLANK or d.continues is not None:
             pieces[-1].lines.append(d)
             continue
         if d.label == BOILERPLATE and d.rule in END_OF_PIECE_RULES and kept_so_far >= 3:
@@ -536,6 +598,8 @@ def piece_text(piece: Piece) -> str:
     paras: list[str] = []
     prev_joinable = False
     for d in piece.lines:
+        if d.continues is not None:
+            continue
         if d.label not in (BODY, HEADING) or not d.text:
             prev_joinable = False if d.label != BLANK else prev_joinable and False
             continue

@@ -34,6 +34,11 @@ from sinojp.corpus import read_corpus
     ("(The author, a postgraduate student of Chinese studies at Oxford University, is an English analyst "
      "on international relations. The views are his own.)", "author_bio"),
     ("|———————————|—————————————————————————–|", "table_separator"),
+    ("(This story has not been edited by Devdiscourse staff and is auto-generated from a syndicated feed.)",
+     "copyright_promo"),
+    ("Reporting by Kiyoshi Takenaka; Editing by Lincoln Feast", "credit"),
+    ("3 min read", "copyright_promo"),
+    ("Wang Yi meets Takeshi Iwaya in Beijing, Dec 25, 2024. [Photo/Xinhua]", "image_credit"),
 ])
 def test_furniture_rules(line, rule):
     assert match_rule(normalise_unicode(line)) == rule
@@ -143,3 +148,20 @@ def test_cleaning_never_raises_and_never_invents_words(lines):
 
         assert set(re.findall(r"[A-Za-z0-9]+", text)) <= allowed
     assert len(cleaned.lines) == len(raw_text.splitlines())
+
+
+@pytest.mark.parametrize("width", [50, 72, 100])
+@pytest.mark.parametrize("name", ["000_092c08207db673d3.txt", "001_8aa480ebde033b0a.txt", "003_927448596f21ff95.txt"])
+def test_hard_wrapped_pages_clean_like_the_original(seeds_dir, name, width):
+    import re
+    import textwrap
+
+    raw = (seeds_dir / name).read_text(encoding="utf-8")
+    wrapped = "\n".join("\n".join(textwrap.wrap(line, width, break_on_hyphens=False)) if len(line) > width else line
+                        for line in raw.splitlines())
+    original, rewrapped = clean_page(raw), clean_page(wrapped)
+    assert len(rewrapped.pieces) == len(original.pieces)
+    flat = [re.sub(r"\s+", " ", piece_text(p)) for p in original.pieces]
+    assert [re.sub(r"\s+", " ", piece_text(p)) for p in rewrapped.pieces] == flat
+    # Every raw line of the wrapped page still gets a decision.
+    assert len(rewrapped.decisions) == len(wrapped.splitlines())
