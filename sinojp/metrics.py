@@ -1,0 +1,145 @@
+"""Agreement and test statistics shared by every validation in sinojp.
+
+All functions take plain sequences and return floats (``nan`` where the
+statistic is undefined, e.g. Spearman's rho of a constant series).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Sequence
+
+import numpy as np
+from nltk.metrics.agreement import AnnotationTask
+from nltk.metrics.distance import binary_distance, interval_distance
+from scipy import stats
+
+
+def accuracy(y_true: Sequence, y_pred: Sequence) -> float:
+    """Share of items where prediction equals gold."""
+    t, p = np.asarray(y_true), np.asarray(y_pred)
+    if len(t) != len(p):
+        raise ValueError("y_true and y_pred differ in length")
+    return float(np.mean(t == p)) if len(t) else float("nan")
+
+
+def macro_f1(y_true: Sequence, y_pred: Sequence, labels: Sequence | None = None) -> float:
+    """Unweighted mean of per-class F1 over ``labels`` (default: classes seen in either series).
+
+    A class with no gold and no predicted items is left out; a class with
+    gold items but no correct prediction scores 0.
+    """
+    t, p = list(y_true), list(y_pred)
+    classes = sorted(set(t) | set(p)) if labels is None else list(labels)
+    scores = []
+    for c in classes:
+        tp = sum(1 for a, b in zip(t, p) if a == c and b == c)
+        fp = sum(1 for a, b in zip(t, p) if a != c and b == c)
+        fn = sum(1 for a, b in zip(t, p) if a == c and b != c)
+        if tp + fp + fn == 0:
+            continue
+        scores.append(2 * tp / (2 * tp + fp + fn))
+    return float(np.mean(scores)) if scores else float("nan")
+
+
+def spearman(x: Sequence[float], y: Sequence[float]) -> float:
+    """Spearman's rank correlation (nan when either series is constant)."""
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    if len(x) < 2 or np.all(x == x[0]) or np.all(y == y[0]):
+        return float("nan")
+    return float(stats.spearmanr(x, y).statistic)
+
+
+def _ordinal_distance_factory(values: Sequence) -> Callable[[object, object], float]:
+    """Krippendorff's ordinal metric: squared count of values between two ranks."""
+    counts = Counter(values)
+    ranks = sorted(counts)
+
+    def distance(a, b) -> float:
+        lo, hi = sorted((ranks.index(a), ranks.index(b)))
+        between = sum(counts[ranks[g]] for g in range(lo, hi + 1))
+        return float((between - (counts[ranks[lo]] + counts[ranks[hi]]) / 2) ** 2)
+
+    return distance
+
+
+def krippendorff_alpha(coder_a: Sequence, coder_b: Sequence, level: str = "interval") -> float:
+    """Krippendorff's alpha for two coders over the same items.
+
+    Parameters
+    ----------
+    coder_a, coder_b : sequences of labels (numbers for interval / ordinal).
+    level : {"interval", "ordinal", "nominal"}
+        The distance: squared difference, Krippendorff's rank-based ordinal
+        metric, or 0/1 disagreement.
+
+    Notes
+    -----
+    Computed with ``nltk.metrics.agreement.AnnotationTask``; returns nan
+    when all values are identical (expected disagreement is zero).
+    """
+    a, b = list(coder_a), list(coder_b)
+    if len(a) != len(b):
+        raise ValueError("coders differ in length")
+    values = a + b
+    if len(set(values)) < 2:
+        return float("nan")
+    if level == "interval":
+        dist = interval_distance
+        a, b = [float(v) for v in a], [float(v) for v in b]
+    elif level == "ordinal":
+        dist = _ordinal_distance_factory(values)
+    elif level == "nominal":
+        dist = binary_distance
+    else:
+        raise ValueError(f"unknown level {level!r}")
+    data = [("a", str(i), v) for i, v in enumerate(a)] + [("b", str(i), v) for i, v in enumerate(b)]
+    return float(AnnotationTask(data=data, distance=dist).alpha())
+
+
+def bootstrap_ci(values: Sequence[float], statistic: Callable[[np.ndarray], float] = np.mean,
+                 n_boot: int = 1000, level: float = 0.95, random_state: int = 0) -> tuple[float, float]:
+    """Percentile bootstrap confidence interval of ``statistic`` over ``values``."""
+    v = np.asarray(values, dtype=float)
+    if len(v) == 0:
+        return float("nan"), float("nan")
+    rng = np.random.default_rng(random_state)
+    idx = rng.integers(0, len(v), size=(n_boot, len(v)))
+    reps = np.array([statistic(v[i]) for i in idx])
+    tail = (1 - level) / 2 * 100
+    return float(np.percentile(reps, tail)), float(np.percentile(reps, 100 - tail))
+
+
+def permutation_pvalue(x: Sequence[float], y: Sequence[float], n_perm: int = 10000,
+                       alternative: str = "greater", random_state: int = 0) -> float:
+    """Permutation p-value for the difference in means ``mean(x) - mean(y)``.
+
+    ``alternative="greater"`` tests whether x is larger than y; the count
+    includes the observed arrangement, so p is never 0.
+    """
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    if len(x) == 0 or len(y) == 0:
+        return float("nan")
+    pooled = np.concatenate([x, y])
+    observed = x.mean() - y.mean()
+    rng = np.random.default_rng(random_state)
+    hits = 0
+    for _ in range(n_perm):
+        perm = rng.permutation(pooled)
+        diff = perm[: len(x)].mean() - perm[len(x):].mean()
+        if alternative == "greater":
+            hits += diff >= observed - 1e-12
+        elif alternative == "less":
+            hits += diff <= observed + 1e-12
+        else:
+            hits += abs(diff) >= abs(observed) - 1e-12
+    return float((hits + 1) / (n_perm + 1))
+
+
+def mann_whitney(x: Sequence[float], y: Sequence[float], alternative: str = "greater") -> tuple[float, float]:
+    """Mann–Whitney U of x against y and its p-value (exact where scipy can)."""
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    if len(x) == 0 or len(y) == 0:
+        return float("nan"), float("nan")
+    res = stats.mannwhitneyu(x, y, alternative=alternative)
+    return float(res.statistic), float(res.pvalue)
