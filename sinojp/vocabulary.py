@@ -61,6 +61,8 @@ class VocabularySettings:
         Minimum pointwise mutual information (log2); > 0 keeps only positively associated pairs.
     max_phrases : int
         At most this many phrases, the highest G2 first.
+    phrase_sample_units : int
+        Phrases are found in every m-th unit when there are more units than this (speed).
     min_df_floor, min_df_share : int, float
         A term must occur in at least ``max(min_df_floor, ceil(min_df_share * n_units))`` units.
     max_df : float
@@ -79,6 +81,7 @@ class VocabularySettings:
     phrase_min_llr: float = 10.83
     phrase_min_pmi: float = 0.0
     max_phrases: int = 500
+    phrase_sample_units: int = 20000
     min_df_floor: int = 2
     min_df_share: float = 0.0005
     max_df: float = 0.5
@@ -281,12 +284,37 @@ def df_cutoffs(n_units: int, settings: VocabularySettings = VocabularySettings()
     return min_df, max_df
 
 
-def _identity(tokens: list[str]) -> list[str]:
-    return tokens
+class _Analyzer:
+    """Text -> filtered terms (tokenize, join phrases, drop stop words); counts raw tokens seen."""
+
+    def __init__(self, ranks: dict[tuple[str, str], int], stopwords: frozenset[str], min_length: int) -> None:
+        self.ranks = ranks
+        self.stopwords = stopwords
+        self.min_length = min_length
+        self.n_tokens = 0
+
+    def __call__(self, text: str) -> list[str]:
+        tokens = tokenize(text)
+        self.n_tokens += len(tokens)
+        joined = join_phrases(tokens, self.ranks) if self.ranks else tokens
+        return filter_tokens(joined, self.stopwords, self.min_length)
+
+
+def phrase_sample(texts: Sequence[str], settings: VocabularySettings = VocabularySettings()) -> list[str]:
+    """The texts phrases are found in: all of them, or every m-th when there are more than
+    ``phrase_sample_units`` (frequent collocations show in any large even sample)."""
+    step = max(1, math.ceil(len(texts) / settings.phrase_sample_units))
+    return list(texts[::step])
+
+
+def _analyzer(texts: Sequence[str], settings: VocabularySettings) -> tuple[_Analyzer, pd.DataFrame]:
+    phrases = find_phrases([tokenize(t) for t in phrase_sample(texts, settings)], settings)
+    ranks = {pair: rank for rank, pair in enumerate(zip(phrases["first"], phrases["second"]))}
+    return _Analyzer(ranks, stopword_set(settings), settings.min_token_length), phrases
 
 
 def prepare_tokens(texts: Sequence[str], settings: VocabularySettings = VocabularySettings()) -> tuple[list[list[str]], pd.DataFrame, int]:
-    """Tokenize, join phrases and remove stop words.
+    """Tokenize, join phrases and remove stop words, keeping every unit's terms in memory.
 
     Returns
     -------
@@ -294,17 +322,17 @@ def prepare_tokens(texts: Sequence[str], settings: VocabularySettings = Vocabula
         Filtered tokens per text, the phrase table of :func:`find_phrases`, and the number of raw
         tokens.
     """
-    raw = [tokenize(t) for t in texts]
-    n_tokens = sum(len(t) for t in raw)
-    phrases = find_phrases(raw, settings)
-    ranks = {pair: rank for rank, pair in enumerate(zip(phrases["first"], phrases["second"]))}
-    stop = stopword_set(settings)
-    tokens = [filter_tokens(join_phrases(t, ranks) if ranks else t, stop, settings.min_token_length) for t in raw]
-    return tokens, phrases, n_tokens
+    texts = list(texts)
+    analyzer, phrases = _analyzer(texts, settings)
+    tokens = [analyzer(t) for t in texts]
+    return tokens, phrases, analyzer.n_tokens
 
 
 def build_vocabulary(texts: Sequence[str], settings: VocabularySettings = VocabularySettings()) -> Vocabulary:
     """Sparse unit-by-term counts of ``texts`` under ``settings``.
+
+    Texts are tokenised as they are counted, so only the sparse matrix is held, never every
+    unit's token list.
 
     Parameters
     ----------
@@ -323,17 +351,18 @@ def build_vocabulary(texts: Sequence[str], settings: VocabularySettings = Vocabu
     ValueError
         If no term survives the cut-offs (corpus too small or settings too strict).
     """
-    tokens, phrases, n_tokens = prepare_tokens(list(texts), settings)
-    min_df, max_df = df_cutoffs(len(tokens), settings)
+    texts = list(texts)
+    analyzer, phrases = _analyzer(texts, settings)
+    min_df, max_df = df_cutoffs(len(texts), settings)
     vectorizer = CountVectorizer(
-        analyzer=_identity, min_df=min_df, max_df=max_df, max_features=settings.max_features, dtype=np.int32
+        analyzer=analyzer, min_df=min_df, max_df=max_df, max_features=settings.max_features, dtype=np.int32
     )
     try:
-        counts = vectorizer.fit_transform(tokens)
+        counts = vectorizer.fit_transform(texts)
     except ValueError as err:  # sklearn raises when nothing is left
         raise ValueError(
-            f"No term occurs in at least {min_df} of {len(tokens)} units after stop-word removal; "
+            f"No term occurs in at least {min_df} of {len(texts)} units after stop-word removal; "
             "the corpus is too small for a topic model or the vocabulary settings are too strict."
         ) from err
     terms = vectorizer.get_feature_names_out().astype(object)
-    return Vocabulary(sparse.csr_matrix(counts), terms, phrases, min_df, max_df, n_tokens, settings)
+    return Vocabulary(sparse.csr_matrix(counts), terms, phrases, min_df, max_df, analyzer.n_tokens, settings)
