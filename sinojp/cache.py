@@ -1,0 +1,146 @@
+"""Per-document result cache: rerun a grown corpus and only the new documents are processed.
+
+Results are stored in one SQLite file (standard library, one writer: the process that runs the
+pipeline) under a key that is the SHA-256 of the document's content and of a *fingerprint* of
+everything else that shapes the result: the package version, the source of the sinojp modules,
+the resource files (lexicons, codebooks, gazetteers) and the run's settings. Change any of them
+and the old entries simply stop matching; nothing is ever served stale.
+
+Values are pickled and zlib-compressed Python objects (plain lists and dicts of the per-document
+rows), written in batches inside one transaction per chunk.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import pickle
+import sqlite3
+import zlib
+from collections.abc import Iterable, Mapping
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import sinojp
+
+CACHE_FILE = "sinojp-cache.sqlite"
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """SHA-256 over the package version, every sinojp module's source and every resource file."""
+    digest = hashlib.sha256(sinojp.__version__.encode())
+    package = Path(sinojp.__file__).resolve().parent
+    for path in sorted(package.glob("*.py")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    for entry in sorted(resources.files("sinojp.resources").iterdir(), key=lambda p: p.name):
+        if entry.is_file() and entry.name.rsplit(".", 1)[-1] in ("csv", "yaml", "yml", "txt"):
+            digest.update(entry.name.encode())
+            digest.update(entry.read_bytes())
+    return digest.hexdigest()
+
+
+def settings_fingerprint(settings: Mapping[str, Any] | None = None) -> str:
+    """Fingerprint of the code and resources (:func:`code_fingerprint`) plus run settings.
+
+    Parameters
+    ----------
+    settings : mapping, optional
+        JSON-serialisable settings that change per-document results (thresholds, tokenizer
+        parameters, ...). Keys are sorted, so the order they are given in does not matter.
+    """
+    payload = json.dumps(dict(settings or {}), sort_keys=True, default=str)
+    return hashlib.sha256((code_fingerprint() + "\n" + payload).encode()).hexdigest()
+
+
+def content_key(*parts: bytes | str) -> str:
+    """SHA-256 of the given parts, each length-prefixed so that part boundaries count."""
+    digest = hashlib.sha256()
+    for part in parts:
+        data = part.encode("utf-8") if isinstance(part, str) else bytes(part)
+        digest.update(len(data).to_bytes(8, "little"))
+        digest.update(data)
+    return digest.hexdigest()
+
+
+class DocumentCache:
+    """A key-value store of per-document results in SQLite, grouped by pipeline stage.
+
+    Parameters
+    ----------
+    path : str or Path or None
+        The SQLite file (created with its folder if needed). ``None`` gives a disabled cache
+        that stores nothing and finds nothing, so callers need no special case for ``--no-cache``.
+
+    Notes
+    -----
+    Use as a context manager, or call :meth:`close`. Only the process that owns the cache reads
+    and writes it; parallel workers return their results to that process.
+    """
+
+    def __init__(self, path: str | Path | None) -> None:
+        self.path = Path(path) if path is not None else None
+        self.hits = 0
+        self.misses = 0
+        self._db: sqlite3.Connection | None = None
+        if self.path is not None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(self.path)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.execute("CREATE TABLE IF NOT EXISTS results (stage TEXT NOT NULL, key TEXT NOT NULL, "
+                             "value BLOB NOT NULL, PRIMARY KEY (stage, key))")
+            self._db.commit()
+
+    @property
+    def enabled(self) -> bool:
+        """False for the disabled cache (``path=None``)."""
+        return self._db is not None
+
+    def get_many(self, stage: str, keys: Iterable[str]) -> dict[str, Any]:
+        """The stored values of those ``keys`` that are in the cache (key -> value)."""
+        keys = list(dict.fromkeys(keys))
+        found: dict[str, Any] = {}
+        if self._db is not None:
+            for start in range(0, len(keys), 500):
+                batch = keys[start:start + 500]
+                marks = ",".join("?" * len(batch))
+                rows = self._db.execute(f"SELECT key, value FROM results WHERE stage = ? AND key IN ({marks})",
+                                        [stage, *batch])
+                for key, blob in rows:
+                    found[key] = pickle.loads(zlib.decompress(blob))
+        self.hits += len(found)
+        self.misses += len(keys) - len(found)
+        return found
+
+    def put_many(self, stage: str, items: Mapping[str, Any]) -> None:
+        """Store values under their keys (replacing older values), in one transaction."""
+        if self._db is None or not items:
+            return
+        rows = [(stage, key, zlib.compress(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), 3))
+                for key, value in items.items()]
+        with self._db:
+            self._db.executemany("INSERT OR REPLACE INTO results (stage, key, value) VALUES (?, ?, ?)", rows)
+
+    def count(self, stage: str | None = None) -> int:
+        """Number of stored entries (of one stage, or all)."""
+        if self._db is None:
+            return 0
+        if stage is None:
+            return int(self._db.execute("SELECT COUNT(*) FROM results").fetchone()[0])
+        return int(self._db.execute("SELECT COUNT(*) FROM results WHERE stage = ?", (stage,)).fetchone()[0])
+
+    def close(self) -> None:
+        """Close the database connection."""
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+    def __enter__(self) -> "DocumentCache":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,75 @@
+"""The per-document cache: keys follow content and settings; reruns only process new documents."""
+
+from __future__ import annotations
+
+import shutil
+
+import numpy as np
+import pandas as pd
+
+from sinojp import cache, stream
+
+
+def test_store_and_find_values(tmp_path):
+    with cache.DocumentCache(tmp_path / "c.sqlite") as store:
+        store.put_many("clean", {"k1": {"rows": [("a", 1)]}, "k2": np.arange(3)})
+        found = store.get_many("clean", ["k1", "k2", "k3"])
+        assert found["k1"] == {"rows": [("a", 1)]} and found["k2"].tolist() == [0, 1, 2]
+        assert "k3" not in found and (store.hits, store.misses) == (2, 1)
+        assert store.get_many("analyse", ["k1"]) == {}  # stages do not share entries
+        assert store.count("clean") == 2
+    with cache.DocumentCache(tmp_path / "c.sqlite") as store:  # persisted
+        assert set(store.get_many("clean", ["k1", "k2"])) == {"k1", "k2"}
+
+
+def test_disabled_cache_finds_nothing(tmp_path):
+    store = cache.DocumentCache(None)
+    store.put_many("clean", {"k": 1})
+    assert not store.enabled and store.get_many("clean", ["k"]) == {} and store.count() == 0
+
+
+def test_keys_follow_content_and_settings():
+    base = cache.settings_fingerprint({"threshold": 0.8, "chars": 100})
+    assert base == cache.settings_fingerprint({"chars": 100, "threshold": 0.8})
+    assert base != cache.settings_fingerprint({"threshold": 0.9, "chars": 100})
+    assert cache.content_key("ab", "c") != cache.content_key("a", "bc")
+    assert cache.content_key("text") == cache.content_key(b"text")
+    assert len(cache.code_fingerprint()) == 64
+
+
+def test_rerun_after_adding_documents_processes_only_new_ones(tmp_path, sample_dir):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    files = sorted((sample_dir / "raw").glob("*.txt"))
+    for path in files[:5]:
+        shutil.copy(path, corpus / path.name)
+    cache_dir = tmp_path / "cache"
+    kwargs = dict(n_jobs=1, figures=False, cache_dir=cache_dir, punkt_chars=3000)
+    first = stream.run_streaming(corpus, tmp_path / "out1", **kwargs)
+    assert first.cache["clean"] == {"hits": 0, "misses": 5}
+    for path in files[5:]:
+        shutil.copy(path, corpus / path.name)
+    second = stream.run_streaming(corpus, tmp_path / "out2", **kwargs)
+    n_new = len(files) - 5
+    assert second.cache["clean"] == {"hits": 5, "misses": n_new}
+    # the new files sort after the Punkt training text, so the old documents' sentences are reused
+    assert second.cache["analyse"] == {"hits": 5, "misses": n_new}
+    fresh = stream.run_streaming(corpus, tmp_path / "out3", cache=False, **kwargs)
+    assert fresh.cache["clean"]["hits"] == 0
+    for name in ("documents.csv", "sentences.csv", "manifest.csv"):
+        assert pd.read_csv(tmp_path / "out2" / name).equals(pd.read_csv(tmp_path / "out3" / name))
+
+
+def test_cached_results_are_not_changed_by_renaming(tmp_path, seeds_dir):
+    # the same file twice under two suffixes: the second is renamed to '~2' after the cache lookup
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    seed = sorted(seeds_dir.glob("*.txt"))[0]
+    shutil.copy(seed, corpus / "a.txt")
+    shutil.copy(seed, corpus / "a.md")
+    kwargs = dict(n_jobs=1, figures=False, cache_dir=tmp_path / "cache")
+    first = stream.run_streaming(corpus, tmp_path / "o1", **kwargs)
+    second = stream.run_streaming(corpus, tmp_path / "o2", **kwargs)
+    assert second.cache["clean"]["hits"] == 2
+    assert first.manifest.equals(second.manifest)
+    assert set(second.manifest["doc_id"]) >= {"a", "a~2"}
