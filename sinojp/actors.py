@@ -65,16 +65,21 @@ def _alias_pattern(alias: str) -> str:
 
 
 @lru_cache(maxsize=8)
-def _compiled(path: str | None = None) -> tuple[tuple[re.Pattern, tuple[str, ...]], ...]:
+def _compiled(path: str | None = None) -> tuple[tuple[re.Pattern, str, tuple[str, ...]], ...]:
     gaz = load_gazetteer(path)
     order = gaz.assign(_len=gaz["alias"].str.len()).sort_values(
         ["_len", "alias"], ascending=[False, True], kind="mergesort")
     out = []
     for row in order.itertuples(index=False):
         flags = 0 if row.case_sensitive else re.IGNORECASE
-        out.append((re.compile(_alias_pattern(row.alias), flags),
+        out.append((re.compile(_alias_pattern(row.alias), flags), _literal(row.alias),
                     (row.actor, row.alias, row.country, row.role, row.type)))
     return tuple(out)
+
+
+def _literal(term: str) -> str:
+    """The longest apostrophe-free lower-case piece of a term: a cheap pre-filter before the regex."""
+    return max(re.split(r"['’*\s]", term.lower()), key=len)
 
 
 def match_actors(text: str, path: str | None = None) -> list[dict]:
@@ -87,7 +92,10 @@ def match_actors(text: str, path: str | None = None) -> list[dict]:
     """
     taken: list[tuple[int, int]] = []
     found = []
-    for pattern, (actor, alias, country, role, typ) in _compiled(path):
+    lower = text.lower()
+    for pattern, literal, (actor, alias, country, role, typ) in _compiled(path):
+        if literal not in lower:
+            continue
         for m in pattern.finditer(text):
             s, e = m.span()
             if any(s < te and ts < e for ts, te in taken):

@@ -46,7 +46,7 @@ import numpy as np
 import pandas as pd
 
 from sinojp import metrics
-from sinojp.actors import detect_targets, load_rules
+from sinojp.actors import _literal, detect_targets, load_rules
 from sinojp.voices import _paragraph_turns, is_attributed
 
 DEFAULT_METHOD = "lexicon"
@@ -97,7 +97,7 @@ def _lexicon_patterns(path: str | None = None) -> dict[str, tuple]:
     for dim, sub in lex.groupby("dimension", sort=True):
         sub = sub.assign(_n=sub["term"].str.len()).sort_values(["_n", "term"], ascending=[False, True],
                                                                  kind="mergesort")
-        out[dim] = tuple((re.compile(_term_pattern(r.term), re.IGNORECASE), r.term, r.category,
+        out[dim] = tuple((re.compile(_term_pattern(r.term), re.IGNORECASE), _literal(r.term), r.category,
                           int(r.polarity), float(r.weight)) for r in sub.itertuples(index=False))
     return out
 
@@ -106,7 +106,10 @@ def _match_terms(text: str, dimension: str, path: str | None = None) -> list[tup
     """Non-overlapping lexicon hits (longest term first): (start, end, surface, category, value)."""
     taken: list[tuple[int, int]] = []
     hits = []
-    for rx, term, category, pol, weight in _lexicon_patterns(path).get(dimension, ()):
+    lower = text.lower()
+    for rx, literal, category, pol, weight in _lexicon_patterns(path).get(dimension, ()):
+        if literal not in lower:
+            continue
         for m in rx.finditer(text):
             s, e = m.span()
             if any(s < te and ts < e for ts, te in taken):

@@ -72,9 +72,15 @@ def _longest_quote(text: str, min_words: int = 6) -> str:
     return max(qs, key=len) if qs else ""
 
 
+def _verbs(text: str) -> list[re.Match]:
+    """Attribution verbs of a sentence, without "added to" (= increased)."""
+    return [m for m in _verb_regex().finditer(text)
+            if not (m.group(0) == "added" and re.match(r"\s+to\b", text[m.end():]))]
+
+
 def is_attributed(text: str) -> bool:
     """True when a sentence reports a claim from a source rather than the author's own."""
-    return bool(_verb_regex().search(text) or _phrase_regex().search(text)
+    return bool(_verbs(text) or _phrase_regex().search(text)
                 or _longest_quote(text) or _TURN.match(text))
 
 
@@ -82,8 +88,8 @@ def _clean_speaker(phrase: str) -> str:
     words = phrase.strip(" ,;:–—-").split()
     while words and words[0].lower() in _FILLERS:
         words = words[1:]
-    while words and words[-1].lower() in _FILLERS:
-        words = words[:-1]
+    while words and (words[-1].lower() in _FILLERS or (words[-1].islower() and words[-1].endswith("ly"))):
+        words = words[:-1]  # trailing auxiliaries and adverbs: "she simply", "Iwaya also"
     return " ".join(words[-14:])
 
 
@@ -126,7 +132,7 @@ def _find_speaker(text: str) -> tuple[str, str, str]:
     inverted = re.search(r"[,”\"]\s*(?:said|says|noted|added)\s+(?P<speaker>.+?)" + _PREPOSITIONS, text)
     if inverted and _plausible(inverted.group("speaker")):
         return _clean_speaker(inverted.group("speaker")), "", "said"
-    for verb in _verb_regex().finditer(text):
+    for verb in _verbs(text):
         speaker, app = _speaker_before_verb(text, verb)
         if len(speaker.split()) > 6:  # a whole clause: keep its first named actor
             actors = match_actors(speaker)
@@ -241,11 +247,13 @@ def extract_voices(sentences: pd.DataFrame, scores: pd.DataFrame | None = None) 
             if speaker.lower() in _PRONOUNS:
                 here = [a["surface"] for a in persons if a["start"] < text.lower().find(speaker.lower() + " ")]
                 speaker = (here[0] if here else last_subject) or speaker
-            if persons:
-                last_subject = persons[0]["surface"]
             if not cue:
+                last_subject = persons[0]["surface"] if persons else last_subject
                 continue
             speaker = _resolve_surname(speaker, doc_text) if speaker else ""
+            # a named speaker is the likeliest antecedent of the next "he" / "she"
+            named = speaker and speaker.lower() not in _PRONOUNS and any(w[:1].isupper() for w in speaker.split())
+            last_subject = speaker if named else (persons[0]["surface"] if persons else last_subject)
             role, country = _describe(speaker, app, doc_text) if speaker else ("unknown", "unknown")
             rows.append({"doc_id": doc_id, "sent_id": sent_id, "speaker": speaker or "unnamed",
                          "role": role, "country": country, "cue": cue,
