@@ -10,6 +10,8 @@ Two methods share one output format:
   the hand-coded sentences of ``data/annotations/frame_sentences.csv`` (or any table with
   ``text, frame`` columns); scores are class probabilities; the evidence is the n-grams of the
   sentence that push most towards the predicted frame.
+- ``"hybrid"``: the same classifier, its training sentences joined by every codebook term as a
+  one-phrase example of its frame, so frames with few hand-coded sentences are still learnt.
 
 Document frames are the sentence frames pooled (:func:`score_documents`): each framed sentence
 contributes one unit split across its frames in proportion to its scores, a frame's share is its
@@ -31,7 +33,7 @@ FRAMES: tuple[str, ...] = (
     "diplomacy", "economy", "security", "us_factor",
     "history_identity", "human_safety", "domestic_politics",
 )
-METHODS: tuple[str, ...] = ("lexicon", "supervised")
+METHODS: tuple[str, ...] = ("lexicon", "supervised", "hybrid")
 #: Chosen on the labelled dev sample (see ``evaluate_frames`` and notebooks/04_framing.ipynb).
 DEFAULT_METHOD = "lexicon"
 #: Minimum frame share for a frame to enter a document's frame set.
@@ -189,7 +191,14 @@ def load_annotations(path: str | Path | None = None) -> pd.DataFrame:
     return ann
 
 
-def train_classifier(training: pd.DataFrame | None = None, random_state: int = 0):
+def codebook_examples(codebook: str | None = None) -> pd.DataFrame:
+    """Codebook terms as one-phrase training examples (``text, frame``), wildcards removed."""
+    book = load_codebook(codebook)
+    return pd.DataFrame({"text": book["term"].str.replace("*", "", regex=False), "frame": book["frame"]})
+
+
+def train_classifier(training: pd.DataFrame | None = None, random_state: int = 0,
+                     with_codebook: bool = False, codebook: str | None = None):
     """Fit the supervised frame classifier.
 
     Parameters
@@ -199,6 +208,10 @@ def train_classifier(training: pd.DataFrame | None = None, random_state: int = 0
         :func:`load_annotations`.
     random_state : int
         Seed of the logistic regression solver.
+    with_codebook : bool
+        Add the codebook terms as examples (the ``"hybrid"`` method).
+    codebook : str, optional
+        Alternative codebook CSV for ``with_codebook``.
 
     Returns
     -------
@@ -210,6 +223,9 @@ def train_classifier(training: pd.DataFrame | None = None, random_state: int = 0
     from sklearn.pipeline import make_pipeline
 
     training = load_annotations() if training is None else training
+    training = training[["text", "frame"]]
+    if with_codebook:
+        training = pd.concat([training, codebook_examples(codebook)], ignore_index=True)
     model = make_pipeline(
         TfidfVectorizer(lowercase=True, ngram_range=(1, 2), sublinear_tf=True, min_df=1,
                         token_pattern=r"(?u)\b[A-Za-z][A-Za-z-]+\b", stop_words="english"),
@@ -258,8 +274,9 @@ def score_sentences(sentences: pd.DataFrame, method: str = DEFAULT_METHOD, *,
     ----------
     sentences : DataFrame
         ``doc_id, sent_id, text``.
-    method : {"lexicon", "supervised"}
-        Codebook matching or the classifier trained on hand-coded sentences.
+    method : {"lexicon", "supervised", "hybrid"}
+        Codebook matching, the classifier trained on hand-coded sentences, or that classifier
+        trained on the hand-coded sentences plus the codebook terms.
     codebook : str, optional
         Alternative codebook CSV (lexicon method).
     training : DataFrame, optional
@@ -286,7 +303,9 @@ def score_sentences(sentences: pd.DataFrame, method: str = DEFAULT_METHOD, *,
     if method == "lexicon":
         scored = _lexicon_scores(sentences.reset_index(drop=True), codebook, min_score)
     else:
-        model = model if model is not None else train_classifier(training, random_state)
+        if model is None:
+            model = train_classifier(training, random_state, with_codebook=method == "hybrid",
+                                     codebook=codebook)
         scored = _supervised_scores(sentences.reset_index(drop=True), model)
     return pd.concat([keys, scored], axis=1)
 
@@ -479,7 +498,7 @@ def cross_validate(annotations: pd.DataFrame | None = None, n_splits: int = 5,
                    random_state: int = 0) -> pd.DataFrame:
     """Sentence-level agreement of both methods with hand coding, side by side.
 
-    The supervised model is scored out of sample: folds hold whole documents out
+    The supervised and hybrid models are scored out of sample: folds hold whole documents out
     (``GroupKFold`` on ``doc_id``); the lexicon needs no training and is scored on every
     sentence.
 
@@ -496,16 +515,17 @@ def cross_validate(annotations: pd.DataFrame | None = None, n_splits: int = 5,
     ann = (load_annotations() if annotations is None else annotations).reset_index(drop=True)
     sents = ann.assign(sent_id=range(len(ann)))[["doc_id", "sent_id", "text"]]
     lex = score_sentences(sents, "lexicon")["frame"].tolist()
-    sup = [""] * len(ann)
+    preds = {"lexicon": lex, "supervised": [""] * len(ann), "hybrid": [""] * len(ann)}
     folds = GroupKFold(n_splits=min(n_splits, ann["doc_id"].nunique()))
     for train, test in folds.split(ann, groups=ann["doc_id"]):
-        model = train_classifier(ann.iloc[train], random_state)
-        pred = score_sentences(sents.iloc[test], "supervised", model=model)["frame"].tolist()
-        for i, p in zip(test, pred):
-            sup[i] = p
+        for method in ("supervised", "hybrid"):
+            model = train_classifier(ann.iloc[train], random_state, with_codebook=method == "hybrid")
+            pred = score_sentences(sents.iloc[test], method, model=model)["frame"].tolist()
+            for i, p in zip(test, pred):
+                preds[method][i] = p
     gold = ann["frame"].tolist()
     rows = []
-    for method, pred in (("lexicon", lex), ("supervised", sup)):
+    for method, pred in preds.items():
         rows.append({"method": method, "n": len(gold),
                      "accuracy": round(metrics.accuracy(gold, pred), 3),
                      "macro_f1": round(metrics.macro_f1(gold, pred), 3),

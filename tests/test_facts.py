@@ -1,14 +1,9 @@
 """Fact extraction on real sentences, and the disagreement finder on the shipped corpus."""
 
-from pathlib import Path
-
 import pandas as pd
 import pytest
 
 from sinojp import facts
-
-ROOT = Path(__file__).resolve().parents[1]
-
 
 def _facts(*texts, documents=None):
     sents = pd.DataFrame({"doc_id": "d", "sent_id": range(len(texts)), "text": list(texts)})
@@ -83,10 +78,8 @@ def test_keywords_drop_function_words():
 
 
 @pytest.fixture(scope="module")
-def aligned():
-    from sinojp.pipeline import prepare
-
-    prep = prepare(ROOT / "data" / "raw")
+def aligned(prepared_seeds):
+    prep = prepared_seeds
     return facts.align_facts(facts.extract_facts(prep.sentences, prep.documents)), prep
 
 

@@ -89,10 +89,21 @@ def test_supervised_classifier_learns_from_annotations():
     assert 0 < probs.sum() <= 1.0001
 
 
-def test_annotations_are_spans_of_the_cleaned_seeds():
-    from sinojp.pipeline import prepare
+def test_hybrid_learns_frames_missing_from_hand_coding():
+    # Without any hand-coded security sentence, only the codebook examples can teach the frame.
+    ann = framing.load_annotations()
+    train = ann[ann["frame"] != "security"]
+    sample_sentence = ("This decision follows remarks by Japan's Prime Minister, Sanae Takaichi, who suggested a "
+                       "military response if a Chinese assault on Taiwan threatened Japan's survival.")
+    table = _table([sample_sentence])
+    sup = framing.score_sentences(table, "supervised", model=framing.train_classifier(train))
+    hyb = framing.score_sentences(table, "hybrid", model=framing.train_classifier(train, with_codebook=True))
+    assert sup.loc[0, "score_security"] == 0 and sup.loc[0, "frame"] != "security"
+    assert hyb.loc[0, "frame"] == "security" and "security:taiwan" in hyb.loc[0, "evidence"]
 
-    prep = prepare(ROOT / "data" / "raw")
+
+def test_annotations_are_spans_of_the_cleaned_seeds(prepared_seeds):
+    prep = prepared_seeds
     docs = dict(zip(prep.documents["doc_id"], prep.documents["text"]))
     ann = framing.load_annotations()
     missing = [t for d, t in zip(ann["doc_id"], ann["text"]) if t not in docs.get(d, "")]
@@ -104,12 +115,21 @@ def test_annotations_are_spans_of_the_cleaned_seeds():
 def test_score_documents_pools_sentences():
     sents = pd.concat([_table([REAL["economy"], REAL["economy"], REAL["security"]], "a"),
                        _table(["Thank you."], "b")])
-    docs = framing.score_documents(framing.score_sentences(sents), threshold=0.2).set_index("doc_id")
-    shares = docs[[f"frame_{f}" for f in framing.FRAMES]]
-    assert docs.loc["a", "primary_frame"] == "economy"
-    assert shares.loc["a"].sum() == pytest.approx(1.0, abs=0.01)
-    assert set(docs.loc["a", "frames"].split("|")) == {"economy", "security"}
-    assert docs.loc["b", "primary_frame"] == "none" and shares.loc["b"].sum() == 0
+    sf = framing.score_sentences(sents)
+    cols = [f"score_{f}" for f in framing.FRAMES]
+    scores = sf[sf["doc_id"] == "a"][cols].to_numpy()
+    expected = (scores / scores.sum(axis=1, keepdims=True)).mean(axis=0)
+    flat = framing.score_documents(sf, threshold=0.2, lead_weight=1.0).set_index("doc_id")
+    shares = flat[[f"frame_{f}" for f in framing.FRAMES]]
+    assert shares.loc["a"].to_numpy() == pytest.approx(expected, abs=1e-3)
+    assert flat.loc["a", "primary_frame"] == "economy"
+    assert flat.loc["a", "frames"].split("|") == [f for f, v in sorted(
+        zip(framing.FRAMES, expected), key=lambda x: -x[1]) if round(v, 3) >= 0.2]
+    assert flat.loc["b", "primary_frame"] == "none" and shares.loc["b"].sum() == 0
+    # the lead (first two sentences, both economy) weighs double
+    lead = framing.score_documents(sf, threshold=0.2, lead_weight=2.0).set_index("doc_id")
+    assert lead.loc["a", "frame_economy"] > flat.loc["a", "frame_economy"]
+    assert lead.loc["a", "frame_security"] < flat.loc["a", "frame_security"]
 
 
 @needs_sample

@@ -1,14 +1,9 @@
 """Keyness statistics against hand-computed values, and on the seed corpus."""
 
-from pathlib import Path
-
 import pandas as pd
 import pytest
 
 from sinojp import keyness
-
-ROOT = Path(__file__).resolve().parents[1]
-
 
 def test_g2_chi2_log_ratio_match_hand_computation():
     # Term seen 10 times in a 100-token target and 2 times in a 100-token reference.
@@ -40,14 +35,11 @@ def test_keyness_table_on_tiny_corpus():
     assert list(table.index[:1]) == ["tariffs"]
 
 
-def test_keyness_on_seeds_by_origin_and_plot():
+def test_keyness_on_seeds_by_origin_and_plot(prepared_seeds):
     import matplotlib
 
     matplotlib.use("Agg")
-    from sinojp.pipeline import prepare
-
-    prep = prepare(ROOT / "data" / "raw")
-    docs = prep.documents
+    docs = prepared_seeds.documents
     target = docs["outlet_origin"].value_counts().index[-1]
     table = keyness.keyness(docs, docs, "outlet_origin", target, min_count=2)
     assert list(table.columns) == keyness.KEYNESS_COLUMNS

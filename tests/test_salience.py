@@ -1,20 +1,13 @@
 """Actor salience and co-occurrence on the seed corpus."""
 
-from pathlib import Path
-
 import pytest
 
 from sinojp import salience
 
-ROOT = Path(__file__).resolve().parents[1]
-
 
 @pytest.fixture(scope="module")
-def data():
-    from sinojp.pipeline import prepare
-
-    prep = prepare(ROOT / "data" / "raw")
-    return prep, salience.actor_mentions(prep.sentences)
+def data(prepared_seeds):
+    return prepared_seeds, salience.actor_mentions(prepared_seeds.sentences)
 
 
 def test_salience_is_share_of_sentences(data):

@@ -1,20 +1,14 @@
 """Document similarity: TF-IDF cosine, shared shingles, shared actors."""
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 
 from sinojp import similarity
 
-ROOT = Path(__file__).resolve().parents[1]
-
 
 @pytest.fixture(scope="module")
-def prep():
-    from sinojp.pipeline import prepare
-
-    return prepare(ROOT / "data" / "raw")
+def prep(prepared_seeds):
+    return prepared_seeds
 
 
 def test_tfidf_matrix_is_symmetric_with_unit_diagonal(prep):
