@@ -245,6 +245,14 @@ def _vader_score(text: str) -> float:
     return round(float(vader_analyzer().polarity_scores(text)["compound"]), 3)
 
 
+def _vader_evidence(text: str, score: float) -> str:
+    """The compound score and the words of the sentence that VADER's lexicon knows."""
+    lexicon = vader_analyzer().lexicon
+    words = [w for w in dict.fromkeys(m.group(0).lower() for m in _TOKEN.finditer(text)) if w in lexicon]
+    hits = ", ".join(f"{w} {lexicon[w]:+.1f}" for w in words)
+    return f"vader compound {score:+.3f}" + (f" [{hits}]" if hits else "")
+
+
 # ---------------------------------------------------------------- supervised model
 
 def load_annotations(path: str | Path | None = None) -> pd.DataFrame:
@@ -256,13 +264,18 @@ def load_annotations(path: str | Path | None = None) -> pd.DataFrame:
 
 
 def make_classifier(random_state: int = 0):
-    """The supervised pipeline: TF-IDF (1–2-grams, sublinear tf) + balanced logistic regression."""
+    """The supervised pipeline: TF-IDF (1–2-grams, sublinear tf) + balanced logistic regression.
+
+    English stop words are dropped and an n-gram must occur in two coded
+    sentences: in grouped cross-validation on the seed sentences this beat
+    keeping every n-gram on both targets (the dev sample played no part).
+    """
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline
 
     return make_pipeline(
-        TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=1, lowercase=True),
+        TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=2, stop_words="english", lowercase=True),
         LogisticRegression(C=2.0, class_weight="balanced", max_iter=2000, random_state=random_state))
 
 
@@ -272,6 +285,28 @@ def _proba_score(model, texts: list[str]) -> np.ndarray:
     pos = proba[:, classes.index(1)] if 1 in classes else 0.0
     neg = proba[:, classes.index(-1)] if -1 in classes else 0.0
     return np.round(pos - neg, 3)
+
+
+def _supervised_evidence(model, texts: list[str], n: int = 4) -> list[str]:
+    """Per sentence, the n-grams pushing the prediction most towards +1 or -1.
+
+    A term's push is its tf-idf value times (coefficient of class +1 minus
+    coefficient of class -1) of the logistic regression.
+    """
+    vec, clf = model.steps[0][1], model.steps[-1][1]
+    classes = list(clf.classes_)
+    if 1 not in classes or -1 not in classes:
+        return [""] * len(texts)
+    direction = clf.coef_[classes.index(1)] - clf.coef_[classes.index(-1)]
+    names = vec.get_feature_names_out()
+    X = vec.transform(texts).tocsr()
+    out = []
+    for i in range(X.shape[0]):
+        row = X.getrow(i)
+        push = row.data * direction[row.indices]
+        order = np.lexsort((names[row.indices], -np.abs(push)))[:n]
+        out.append(", ".join(f"{names[row.indices[j]]} {push[j]:+.2f}" for j in order))
+    return out
 
 
 def _fit(texts: list[str], y: np.ndarray, random_state: int):
@@ -396,7 +431,8 @@ def score_sentences(sentences: pd.DataFrame, method: str = DEFAULT_METHOD, *,
         models = _trained(str(annotations_path or ANNOTATIONS), random_state)
         rel = _proba_score(models["relations"], texts)
         us = _proba_score(models["us"], texts)
-        ev = [""] * len(texts)
+        ev_rel = _supervised_evidence(models["relations"], texts)
+        ev_us = _supervised_evidence(models["us"], texts)
     in_turn = _interview_sentences(sents)
     rows = []
     for i, text in enumerate(texts):
@@ -408,10 +444,11 @@ def score_sentences(sentences: pd.DataFrame, method: str = DEFAULT_METHOD, *,
         elif method == "vader":
             r = _vader_score(text)
             u = r if t.is_us_target else 0.0
-            evidence = f"vader compound {r:+.3f}" if r else ""
+            evidence = _vader_evidence(text, r) if r else ""
         else:
             r, u = float(rel[i]), float(us[i]) if t.is_us_target else 0.0
-            evidence = ev[i] or f"P(+1)-P(-1): relations {r:+.3f}, us {u:+.3f}"
+            evidence = f"relations P(+1)-P(-1) {r:+.3f} [{ev_rel[i]}]" + (
+                f"; us P(+1)-P(-1) {u:+.3f} [{ev_us[i]}]" if t.is_us_target else "")
         attributed = is_attributed(text) or bool(in_turn[i])
         tags = [f"targets: {t.actors or '-'}"] + (["attributed"] if attributed else [])
         rows.append({"doc_id": sents.at[i, "doc_id"], "sent_id": sents.at[i, "sent_id"],

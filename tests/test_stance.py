@@ -163,3 +163,14 @@ def test_explain_lists_the_sentences_behind_a_score(sample):
     assert ex["evidence"].str.len().gt(0).all()
     contrib = ex["contribution"].abs().to_numpy()
     assert np.all(contrib[:-1] >= contrib[1:])
+
+
+def test_every_method_shows_the_words_behind_its_score():
+    s = seed("Improvements in Sino-Japanese relations have accelerated at a pace that many find encouraging.")
+    sents = pd.DataFrame({"doc_id": "d", "sent_id": [0], "text": [s]})
+    lex = stance.score_sentences(sents, "lexicon").loc[0, "evidence"]
+    assert "Improvements [improvement" in lex and "encouraging [optimism" in lex
+    vad = stance.score_sentences(sents, "vader").loc[0, "evidence"]
+    assert "encouraging +" in vad
+    sup = stance.score_sentences(sents, "supervised").loc[0, "evidence"]
+    assert sup.startswith("relations P(+1)-P(-1)") and "[" in sup
