@@ -59,6 +59,8 @@ said says say mr ms dr per amid among against up down out off again further once
 last year years month months day days week weeks time times one two three four five six seven
 eight nine ten monday tuesday wednesday thursday friday saturday sunday""".split())
 
+_SKIP_ADJ = frozenset({"other", "more", "new", "additional", "further", "separate", "different"})
+
 _RX_MONEY = re.compile(
     rf"(?P<cur>US\$|HK\$|\$|€|£|¥|USD\s?|RMB\s?)\s?(?P<num>{_NUM})(?:\s?(?P<mult>trillion|billion|million|thousand|bn|mn|m|k)\b)?"
     rf"|(?<![\w.])(?P<num2>{_NUM})\s?(?P<mult2>trillion|billion|million|thousand)?\s(?P<cur2>dollars|yen|yuan|euros)\b",
@@ -74,7 +76,7 @@ _RX_DURATION = re.compile(
     rf"(?<![\w.])(?P<num>{_NUM}|a|an)[-\s](?P<unit>year|month|week|day|decade)s?(?P<tail>-long|-old)?\b",
     re.IGNORECASE)
 _RX_COUNT = re.compile(
-    rf"(?<![\w.$-])(?P<num>{_NUM}|(?:{'|'.join(_ORDINALS)})|\d+(?:st|nd|rd|th))(?=(?P<sep>[-\s])(?P<rest>[A-Za-z][\w-]*(?:\s+[A-Za-z][\w-]*){{0,3}}))",
+    rf"(?<![\w.$-])(?P<num>{_NUM}|(?:{'|'.join(_ORDINALS)})|\d+(?:st|nd|rd|th))(?=(?P<sep>-|\s+)(?P<rest>[A-Za-z][\w-]*(?:\s+[A-Za-z][\w-]*){{0,3}}))",
     re.IGNORECASE)
 
 
@@ -200,12 +202,15 @@ def _sentence_facts(text: str) -> list[dict]:
         hyphen = m.group("sep") == "-"
         if num is None or (not ordinal and not float(num).is_integer()):
             continue
-        head = []
-        for w in words:
+        head, used = [], 0
+        for k, w in enumerate(words):
             wl = w.lower().strip("-")
+            if wl in _SKIP_ADJ and not ordinal:
+                continue  # "8 other prefectures" counts prefectures
             if wl in _STOP and wl not in ("time", "times"):
                 break
             head.append(wl)
+            used = k + 1
             if not ordinal and not hyphen and _plural(wl):
                 break
         if not head or head[0] in _MONTHS or head[0] in ("percent", "per", "cent"):
@@ -217,7 +222,7 @@ def _sentence_facts(text: str) -> list[dict]:
             continue  # "the two countries" refers back; it states no figure
         # "10-point consensus": the compound counts points of the consensus; keep the phrase.
         unit = " ".join(head[:-1] + [_singular(head[-1])])
-        end = m.start("rest") + len(" ".join(words[:len(head)]))
+        end = m.start("rest") + [w.end() for w in re.finditer(r"\S+", m.group("rest"))][used - 1]
         taken.append((m.start(), end))
         found.append({"start": m.start(), "kind": "count", "value": _fmt(num), "unit": unit,
                       "qualifier": "ordinal" if ordinal else "", "text": text[m.start():end]})
@@ -300,6 +305,15 @@ def extract_facts(sentences: pd.DataFrame, documents: pd.DataFrame | None = None
     return pd.DataFrame(rows, columns=FACT_COLUMNS)
 
 
+def _bucket(r: dict) -> tuple:
+    """Facts can only be comparable within one bucket (kind and unit, or qualifier)."""
+    if r["kind"] == "date":
+        return ("date",)
+    if r["kind"] == "duration":
+        return ("duration", r["qualifier"])
+    return (r["kind"], r["unit"])
+
+
 def _comparable(a: dict, b: dict) -> bool:
     if a["kind"] != b["kind"]:
         return False
@@ -374,15 +388,18 @@ def align_facts(facts: pd.DataFrame, min_similarity: dict[str, float] | None = N
     best = [0.0] * n
     linked = [False] * n
     rows = list(out.to_dict("records"))
-    for i in range(n):
-        for j in range(i + 1, n):
-            if rows[i]["doc_id"] == rows[j]["doc_id"] or not _comparable(rows[i], rows[j]):
-                continue
-            sim = fact_similarity(sets[i], sets[j], idf)
-            if sim >= _threshold(rows[i], rows[j], min_similarity):
-                linked[i] = linked[j] = True
-                best[i], best[j] = max(best[i], sim), max(best[j], sim)
-                parent[find(i)] = find(j)
+    buckets: dict[tuple, list[int]] = {}
+    for i, r in enumerate(rows):
+        buckets.setdefault(_bucket(r), []).append(i)
+    pairs = ((i, j) for members in buckets.values() for k, i in enumerate(members) for j in members[k + 1:])
+    for i, j in pairs:
+        if rows[i]["doc_id"] == rows[j]["doc_id"] or not _comparable(rows[i], rows[j]):
+            continue
+        sim = fact_similarity(sets[i], sets[j], idf)
+        if sim >= _threshold(rows[i], rows[j], min_similarity):
+            linked[i] = linked[j] = True
+            best[i], best[j] = max(best[i], sim), max(best[j], sim)
+            parent[find(i)] = find(j)
     roots: dict[int, int] = {}
     groups = []
     for i in range(n):

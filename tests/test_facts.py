@@ -65,6 +65,8 @@ def test_money_percent_counts():
     t = _facts("The resumption of exports will apply to marine products from 37 prefectures.")
     c = _one(t, "count")
     assert (c["value"], c["unit"]) == ("37", "prefecture")
+    c = _one(_facts("However, Fukushima, Ibaraki and 8 other prefectures are not included."), "count")
+    assert (c["value"], c["unit"], c["text"]) == ("8", "prefecture", "8 other prefectures")
     t = _facts("These meetings highlight the high-level engagement between the two nations, with the Japanese "
                "delegation meeting two of the seven members of the CPC Politburo Standing Committee and three "
                "of the 24 Politburo members.")
