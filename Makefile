@@ -5,6 +5,11 @@ BIN    := $(VENV)/bin
 CORPUS ?= data/raw
 OUT    ?= outputs
 STAMP  := $(VENV)/.installed
+# One BLAS/OpenMP thread: on 2 cores threaded BLAS slowed small fits badly, and a fixed thread
+# count keeps floating-point sums, and so the stored notebook outputs, identical across machines.
+export OMP_NUM_THREADS := 1
+export OPENBLAS_NUM_THREADS := 1
+export MKL_NUM_THREADS := 1
 
 .PHONY: setup run test test-unit test-notebooks notebooks browser lock clean
 
