@@ -250,6 +250,7 @@ class PageResult:
     page_date: str = ""
     dateline: str = ""
     tables: list[list[list[str]]] = field(default_factory=list)
+    scraper_date: str = ""
 
 
 def _table_cells(line: str) -> list[str]:
@@ -286,11 +287,11 @@ def clean_page(raw_text: str, known_title: str = "") -> PageResult:
     """
     raw_lines = raw_text.splitlines()
     decisions: list[LineDecision] = []
-    page_date = ""
+    page_date = scraper_date = ""
     for i, raw in enumerate(raw_lines, start=1):
         m = _SCRAPER_DATE.match(raw) if i <= 2 else None
         if m:
-            page_date = m.group(1)
+            page_date = scraper_date = m.group(1)
             raw_body = raw[m.end():]
         else:
             raw_body = raw
@@ -407,7 +408,7 @@ def clean_page(raw_text: str, known_title: str = "") -> PageResult:
             page_date = is_date_only(d.text)
     pieces = _split_pieces(decisions, title)
     return PageResult(decisions, pieces, title=title, author=author, page_date=page_date,
-                      dateline=dateline, tables=tables)
+                      dateline=dateline, tables=tables, scraper_date=scraper_date)
 
 
 def _extend_back(lines: list[LineDecision], start: int) -> int:
@@ -756,6 +757,10 @@ def _document_row(rec: dict, page: PageResult, piece: Piece, doc_id: str, first:
         date, source = (found[0].iso, "dateline") if found else ("", "")
     if not date:
         date, source = date_from_url(rec.get("url", "")), "url"
+    if not date and page.scraper_date:
+        # A "date YYYY-MM-DD" field the scraper wrote before the page text: its own reading of the
+        # publication date, unlike a date widget, which shows the day the page was fetched.
+        date, source = page.scraper_date, "scraper_field"
     row["date"], row["date_source"] = date, source if date else ""
     row["period"] = rec.get("period", "") or period_of(date)
     outlet, origin = rec.get("outlet", ""), rec.get("outlet_origin", "")

@@ -165,3 +165,19 @@ def test_hard_wrapped_pages_clean_like_the_original(seeds_dir, name, width):
     assert [re.sub(r"\s+", " ", piece_text(p)) for p in rewrapped.pieces] == flat
     # Every raw line of the wrapped page still gets a decision.
     assert len(rewrapped.decisions) == len(wrapped.splitlines())
+
+
+def test_dates_come_from_dateline_url_or_scraper_field_never_the_widget():
+    docs = pd.DataFrame([
+        {"doc_id": "a", "source": "a.txt", "title": "", "url": "",
+         "raw_text": "Tuesday, October 21, 2025\n\nJapan and China agree on talks\n\n" + "Officials from both sides met in Beijing on Monday and agreed to keep talking about trade. " * 2},
+        {"doc_id": "b", "source": "b.txt", "title": "", "url": "https://news.example.com/2025-11-16/story.html",
+         "raw_text": "Officials from both sides met in Beijing on Monday and agreed to keep talking about trade and travel."},
+        {"doc_id": "c", "source": "c.txt", "title": "", "url": "",
+         "raw_text": " date 2025-05-30 Japan and China agree\n" + "Tokyo and Beijing have agreed on procedures to resume exports of seafood, the government announced on Friday."},
+    ])
+    out = clean_corpus(docs).documents.set_index("doc_id")
+    assert out.loc["a", "date"] == "" and out.loc["a", "page_date"] == "2025-10-21"
+    assert (out.loc["b", "date"], out.loc["b", "date_source"]) == ("2025-11-16", "url")
+    assert (out.loc["c", "date"], out.loc["c", "date_source"]) == ("2025-05-30", "scraper_field")
+    assert out.loc["c", "title"] == "Japan and China agree"
