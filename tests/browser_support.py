@@ -204,6 +204,8 @@ def start_chromium(profile: Path):
     for flag in CHROMIUM_FLAGS:
         options.add_argument(flag)
     options.add_argument(f"--user-data-dir={profile}")
+    # Leaving a notebook with unsaved changes (after a failed run) must not stall on "Leave site?".
+    options.set_capability("unhandledPromptBehavior", "accept")
     service = Service(executable_path=str(CHROMEDRIVER), log_output=subprocess.DEVNULL)
     driver = webdriver.Chrome(service=service, options=options)
     driver.set_page_load_timeout(60)
