@@ -253,7 +253,9 @@ def read_text_item(data: bytes, source: str, doc_id: str, suffix: str) -> tuple[
     problem = language_problem(text)
     if problem:
         return None, problem
-    return _row(doc_id, source, fmt, decoded.encoding or "", text, meta), ""
+    longest = max((len(line) for line in text.splitlines()), default=0)
+    note = f"note: a single line of {longest:,} characters" if longest > 100_000 else ""
+    return _row(doc_id, source, fmt, decoded.encoding or "", text, meta), note
 
 
 def _manifest_row(source: str, doc_id: str, status: str, reason: str = "") -> dict[str, str]:
@@ -316,6 +318,7 @@ def read_folder(folder: Path) -> RawCorpus:
             continue
         doc_id = _unique_id(path.stem, used)
         note = "" if doc_id == path.stem else f"doc_id '{path.stem}' already used; renamed to '{doc_id}'"
+        note = "; ".join(filter(None, [note, reason]))
         row["doc_id"] = doc_id
         if meta is not None and path.stem in meta.index:
             for key, value in meta.loc[path.stem].items():

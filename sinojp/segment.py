@@ -68,10 +68,15 @@ def train_punkt(texts: Iterable[str], extra_abbreviations: Iterable[str] = ()) -
     for text in texts:
         if budget <= 0:
             break
-        trainer.train(text[:budget], finalize=False)
-        budget -= len(text)
+        # At most 100,000 characters per document, so one huge page cannot dominate what is learnt.
+        piece = text[: min(budget, 100_000)]
+        trainer.train(piece, finalize=False)
+        budget -= len(piece)
     trainer.finalize_training()
     params: PunktParameters = trainer.get_params()
+    # Real abbreviations are short or dotted ("gen", "u.s"); a long word learnt as one ("beijing",
+    # from a page repeating "Beijing.") would glue sentences together.
+    params.abbrev_types = {a for a in params.abbrev_types if len(a) <= 4 or "." in a}
     params.abbrev_types.update(abbreviations())
     params.abbrev_types.update(a.lower().rstrip(".") for a in extra_abbreviations)
     return PunktSentenceTokenizer(params)

@@ -69,6 +69,7 @@ def test_bad_input_is_listed_never_dropped(tmp_path, seeds_dir):
     assert ok.loc["b_cp1252.txt", "encoding"] == "cp1252" and "café" in ok.loc["b_cp1252.txt", "raw_text"]
     assert ok.loc["c_utf16.txt", "raw_text"].strip() == SENTENCE
     assert ok.loc["long.txt", "raw_text"].startswith("Japan and China")
+    assert man.loc["long.txt", "status"] == "ok" and "a single line of 5,200,000 characters" in man.loc["long.txt", "reason"]
     # Two files share the stem "a": both kept, the second renamed, and the manifest says so.
     assert sorted(raw.documents["doc_id"][raw.documents["doc_id"].str.startswith("a")]) == ["a", "a~2"]
     assert "renamed" in man.loc["a.txt", "reason"]

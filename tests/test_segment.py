@@ -52,3 +52,12 @@ def test_paragraphs_split_on_blank_lines():
     paras = paragraphs(docs)
     assert list(paras["text"]) == ["First para.", "Second para. Two sentences."]
     assert list(sentences(docs)["text"]) == ["First para.", "Second para.", "Two sentences."]
+
+
+def test_a_huge_repetitive_page_still_splits_into_sentences():
+    import pandas as pd
+
+    text = "Japan and China agreed to hold more talks on trade in Beijing. " * 3000
+    docs = pd.DataFrame({"doc_id": ["big"], "text": [text.strip()]})
+    sents = sentences(docs)
+    assert len(sents) == 3000 and sents["text"].iloc[0] == "Japan and China agreed to hold more talks on trade in Beijing."
