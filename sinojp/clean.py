@@ -629,11 +629,9 @@ def outlet_from_url(url: str) -> tuple[str, str]:
     if not m:
         return "", ""
     host = m.group(1).lower()
-    table = load_outlets()
-    for _, row in table.iterrows():
-        dom = row["domain"].lower()
+    for dom, outlet, origin, _, _ in _outlet_patterns():
         if host == dom or host.endswith("." + dom):
-            return row["outlet"], row["origin"]
+            return outlet, origin
     return "", ""
 
 
@@ -644,13 +642,20 @@ def outlet_from_text(text: str) -> tuple[str, str]:
     article body are usually sources or subjects, not the publisher. Domains match in any case,
     names only as written.
     """
-    table = load_outlets()
-    for _, row in table.iterrows():
-        if re.search(r"(?<![\w.])" + re.escape(row["domain"]) + r"(?![\w])", text, re.I):
-            return row["outlet"], row["origin"]
-        if len(row["outlet"]) >= 6 and re.search(r"(?<![\w])" + re.escape(row["outlet"]) + r"(?![\w])", text):
-            return row["outlet"], row["origin"]
+    for _, outlet, origin, domain_re, name_re in _outlet_patterns():
+        if domain_re.search(text) or (name_re is not None and name_re.search(text)):
+            return outlet, origin
     return "", ""
+
+
+@lru_cache(maxsize=1)
+def _outlet_patterns() -> tuple[tuple[str, str, str, re.Pattern[str], re.Pattern[str] | None], ...]:
+    """The outlet table as (lower-case domain, outlet, origin, domain regex, name regex) tuples, compiled once."""
+    return tuple(
+        (row["domain"].lower(), row["outlet"], row["origin"],
+         re.compile(r"(?<![\w.])" + re.escape(row["domain"]) + r"(?![\w])", re.I),
+         re.compile(r"(?<![\w])" + re.escape(row["outlet"]) + r"(?![\w])") if len(row["outlet"]) >= 6 else None)
+        for row in load_outlets().to_dict("records"))
 
 
 @dataclass
