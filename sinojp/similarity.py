@@ -162,3 +162,18 @@ def plot_matrix(matrix: pd.DataFrame, ax=None, title: str = "", cmap: str = "vir
     if title:
         ax.set_title(title)
     return ax
+
+
+def short_labels(doc_ids: list[str], width: int = 28) -> dict[str, str]:
+    """Short, unique display labels for document ids.
+
+    A numbered file stem (``001_8aa4...#2``) becomes its number and piece (``001#2``); other ids
+    are cut to ``width`` characters. Ids whose short forms would collide keep their full form.
+    """
+    def cut(d: str) -> str:
+        m = re.match(r"(\d+)_[0-9a-f]+(#\d+)?$", d)
+        return m.group(1) + (m.group(2) or "") if m else d[:width]
+
+    first = {d: cut(d) for d in doc_ids}
+    counts = pd.Series(list(first.values())).value_counts()
+    return {d: (s if counts[s] == 1 else d) for d, s in first.items()}

@@ -48,3 +48,11 @@ def test_shared_actors_pairs(prep):
     assert set(filter(None, row["shared_actors"].split("|"))) == a & b
     m = similarity.pairs_to_matrix(pairs, "actor_jaccard", sorted(set(mentions["doc_id"])))
     assert np.allclose(m.to_numpy(), m.to_numpy().T) and np.allclose(np.diag(m.to_numpy()), 1)
+
+
+def test_short_labels_are_unique(prep):
+    ids = prep.documents["doc_id"].tolist()
+    labels = similarity.short_labels(ids + ["a_very_long_document_name_one_x", "a_very_long_document_name_one_y"], width=10)
+    assert len(set(labels.values())) == len(labels)
+    assert labels[ids[0]] == ids[0][:3]
+    assert labels["a_very_long_document_name_one_x"] == "a_very_long_document_name_one_x"
