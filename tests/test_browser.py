@@ -118,6 +118,7 @@ def test_notebook_runs_all_cells_in_jupyterlab(notebook, lab, browser, out_dir):
     assert run.executed == n_code, (
         f"{notebook.name}: {run.executed} of {n_code} code cells executed; prompts {run.prompts}")
     assert run.images == want_images, (
-        f"{notebook.name}: {run.images} figures rendered, the stored notebook has {want_images}")
+        f"{notebook.name}: {run.images} figures rendered, the stored notebook has {want_images}"
+        + (" (are its stored outputs missing? re-execute it in place)" if want_images == 0 else ""))
     assert run.images_loaded == run.images, f"{notebook.name}: some figures failed to load"
     assert shot.stat().st_size > 10_000, f"screenshot {shot} looks empty"
