@@ -593,3 +593,36 @@ def plot_frame_heatmap(shares: pd.DataFrame, ax=None, title: str = "Frame shares
     table = shares.set_index("doc_id") if "doc_id" in shares.columns else shares
     table = table[cols].rename(columns=lambda c: c[len("frame_"):])
     return plot_matrix(table, ax=ax, title=title, cmap="Oranges", vmin=0.0, vmax=1.0)
+
+
+def frame_evidence(sentence_frames: pd.DataFrame, sentences: pd.DataFrame, doc_id: str,
+                   frame: str | None = None, top: int = 5) -> pd.DataFrame:
+    """The sentences behind a document's frame share.
+
+    Parameters
+    ----------
+    sentence_frames : DataFrame
+        Output of :func:`score_sentences`.
+    sentences : DataFrame
+        ``doc_id, sent_id, text``.
+    doc_id : str
+        The document.
+    frame : str, optional
+        The frame (default: the document's primary frame from :func:`score_documents`).
+    top : int
+        How many sentences, highest score for the frame first.
+
+    Returns
+    -------
+    DataFrame
+        ``doc_id, sent_id, frame, score, evidence, text``.
+    """
+    sf = sentence_frames[sentence_frames["doc_id"] == doc_id]
+    if frame is None:
+        frame = score_documents(sf)["primary_frame"].iloc[0] if len(sf) else "none"
+    if frame not in FRAMES:
+        return pd.DataFrame(columns=["doc_id", "sent_id", "frame", "score", "evidence", "text"])
+    out = sf[sf[f"score_{frame}"] > 0].merge(sentences[["doc_id", "sent_id", "text"]], on=["doc_id", "sent_id"])
+    out = out.assign(score=out[f"score_{frame}"]).sort_values(
+        ["score", "sent_id"], ascending=[False, True], kind="mergesort").head(top)
+    return out.assign(frame=frame)[["doc_id", "sent_id", "frame", "score", "evidence", "text"]].reset_index(drop=True)

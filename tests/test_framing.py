@@ -142,3 +142,12 @@ def test_default_method_beats_majority_baseline_on_sample():
     assert s["primary_accuracy"] > s["primary_baseline"]
     assert s["set_micro_f1"] > s["set_baseline_micro_f1"]
     assert set(ev["per_frame"]["frame"]) == set(framing.FRAMES)
+
+
+def test_frame_evidence_lists_the_sentences_behind_a_frame():
+    sents = _table([REAL["economy"], REAL["human_safety"], REAL["economy"].replace("seafood", "beef")], "x")
+    sf = framing.score_sentences(sents)
+    ev = framing.frame_evidence(sf, sents, "x")
+    assert set(ev["frame"]) == {"economy"} and list(ev["sent_id"]) == [0, 2]
+    assert (ev["score"] == sf.loc[[0, 2], "score_economy"].to_numpy()).all()
+    assert framing.frame_evidence(sf, sents, "x", frame="human_safety")["sent_id"].tolist() == [1]
