@@ -18,6 +18,16 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--random-state", type=int, default=0)
     run.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                      help="progress bar (default: on for long corpora in a terminal)")
+    run.add_argument("--engine", choices=("local", "dask", "memory"), default="local",
+                     help="local: parallel streaming run on this machine (default); dask: on a dask.distributed "
+                          "cluster; memory: the whole corpus in memory")
+    run.add_argument("--jobs", type=int, default=None, help="worker processes (default: all cores)")
+    run.add_argument("--no-cache", dest="cache", action="store_false",
+                     help="reprocess every document instead of reusing results cached in OUT/.cache")
+    run.add_argument("--chunk-size", type=int, default=None, help="documents per parallel chunk (default 200)")
+    run.add_argument("--scheduler", default=None,
+                     help="address of a running dask scheduler, e.g. tcp://10.0.0.5:8786 "
+                          "(default: $SINOJP_DASK_SCHEDULER, else a local cluster)")
     for field in ("text", "title", "url", "pub_date", "outlet", "doc_id"):
         run.add_argument(f"--{field.replace('_', '-')}-column", dest=f"col_{field}", default=None,
                          help=f"export column holding the {field.replace('_', ' ')} (detected when omitted)")
@@ -39,6 +49,18 @@ def main(argv: list[str] | None = None) -> int:
             from sinojp import pipeline
 
             columns = {k[4:]: v for k, v in vars(args).items() if k.startswith("col_") and v}
+            if args.engine != "memory":
+                from sinojp import stream
+
+                result = pipeline.run(args.corpus, args.out, random_state=args.random_state, progress=args.progress,
+                                      engine=args.engine, n_jobs=args.jobs, cache=args.cache,
+                                      chunk_size=args.chunk_size, scheduler=args.scheduler, **columns)
+                print(stream.summary(result))
+                print(pipeline.analysis_summary(result))
+                print(f"outputs written to {args.out}")
+                for note in result.notes:
+                    print(f"note: {note}")
+                return 0
             prep, analysis = pipeline.run(args.corpus, args.out, random_state=args.random_state,
                                           progress=args.progress, **columns)
             print(pipeline.summary(prep))

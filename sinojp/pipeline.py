@@ -212,7 +212,8 @@ def _plot_frames(documents: pd.DataFrame, ax) -> None:
 
 
 def run(corpus_path: str | Path, out: str | Path, random_state: int = 0, progress: bool | None = None,
-        figures: bool = True, **columns: str | None) -> tuple[Prepared, Analysis]:
+        figures: bool = True, engine: str | None = None, n_jobs: int | None = None, cache: bool = True,
+        chunk_size: int | None = None, scheduler: str | None = None, **columns: str | None):
     """Run the whole analysis on a corpus and write the output contract to ``out``.
 
     Parameters
@@ -227,11 +228,23 @@ def run(corpus_path: str | Path, out: str | Path, random_state: int = 0, progres
         Progress bar on or off (default: on for long corpora in a terminal).
     figures : bool
         Write the PNG figures.
+    engine : {None, "local", "dask"}
+        None: everything in memory, returning the full tables. ``"local"`` / ``"dask"``: the
+        streaming run of :func:`sinojp.stream.run_streaming` (bounded memory, parallel, cached;
+        same files written), which returns a :class:`sinojp.stream.StreamResult`.
+    n_jobs, cache, chunk_size, scheduler
+        Streaming options (see :func:`sinojp.stream.run_streaming`); ignored when ``engine`` is None.
 
     Returns
     -------
-    (Prepared, Analysis)
+    (Prepared, Analysis), or StreamResult when ``engine`` is given
     """
+    if engine is not None:
+        from sinojp import stream
+
+        return stream.run_streaming(corpus_path, out, random_state=random_state, progress=progress, figures=figures,
+                                    engine=engine, n_jobs=n_jobs, cache=cache, scheduler=scheduler,
+                                    chunk_size=chunk_size or stream.DEFAULT_CHUNK_SIZE, **columns)
     prep = prepare(corpus_path, progress=progress, **columns)
     analysis = analyse(prep, random_state=random_state)
     write_outputs(prep, out, analysis)

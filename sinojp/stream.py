@@ -13,7 +13,8 @@ tables on the same corpus) while holding at most a few chunks of raw texts in me
 4. **segment + measures** (per document, parallel, cached): paragraphs, sentences, stance and
    frames; written incrementally to CSV and Parquet.
 5. **topics** (corpus level, never cached): :func:`sinojp.topics.fit_topics` on the paragraphs read
-   back from Parquet (online LDA / MiniBatchNMF past its size threshold), then ``top_topic``.
+   back from Parquet (online LDA / MiniBatchNMF past its size threshold), then ``top_topic``. With
+   several workers it runs in its own process during stage 4 (it needs only the paragraphs).
 
 The per-document results are cached (:mod:`sinojp.cache`) under the SHA-256 of the document's
 content plus a fingerprint of the code, resources and settings (for stage 4 also of the trained
@@ -27,6 +28,7 @@ import json
 import pickle
 import re
 import shutil
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,7 +47,6 @@ NEAR_DUPLICATE_THRESHOLD = 0.8
 WORK_DIR = ".work"
 CACHE_DIR = ".cache"
 SENTENCE_OUT = ["doc_id", "sent_id", "text", "relations_stance", "us_stance", "frame", "para_id", "start", "end"]
-PARAGRAPH_COLUMNS = segment.PARAGRAPH_COLUMNS
 
 
 # --------------------------------------------------------------------------------------------
@@ -215,6 +216,7 @@ def clean_chunk(items: list[Item]) -> list[dict]:
         if row is None:
             res["reason"] = reason or "empty text"
             continue
+        res["note"] = reason  # a note on an accepted item (e.g. a very long line)
         for key, value in item.meta:
             if value != "" and (item.kind == "file" or key in row):
                 row[key] = value
@@ -282,10 +284,11 @@ def analyse_chunk(task: tuple[list[tuple[str, str]], Any, int]) -> dict[str, dic
     Returns
     -------
     dict
-        doc_id -> ``{"paragraphs": rows, "sentences": rows, "flags": rows, "document": dict,
-        "stance": dict}``; sentence rows follow SENTENCE_OUT, paragraph rows PARAGRAPH_COLUMNS.
+        doc_id -> ``{"sentences": rows, "flags": rows, "voices": rows, "document": dict,
+        "stance": dict}``; sentence rows follow SENTENCE_OUT, voice rows
+        :data:`sinojp.voices.VOICE_COLUMNS`; ``document`` holds sizes, stance and frame shares.
     """
-    from sinojp import framing, stance
+    from sinojp import framing, stance, voices
 
     pairs, params, random_state = task
     out: dict[str, dict] = {}
@@ -302,11 +305,13 @@ def analyse_chunk(task: tuple[list[tuple[str, str]], Any, int]) -> dict[str, dic
     merged = (sents.merge(sent_stance[["doc_id", "sent_id", "relations_stance", "us_stance"]], on=["doc_id", "sent_id"], how="left")
               .merge(sent_frames[["doc_id", "sent_id", "frame"]], on=["doc_id", "sent_id"], how="left"))
     flags = clean.flag_slips(docs)
+    sources = voices.extract_voices(sents, sent_stance)
     for doc_id, text in pairs:
-        out[doc_id] = {"paragraphs": [], "sentences": [], "flags": [], "stance": None,
+        out[doc_id] = {"sentences": [], "flags": [], "voices": [], "stance": None,
                        "document": {"n_words": segment.word_count(text)}}
-    for row in paras[PARAGRAPH_COLUMNS].itertuples(index=False, name=None):
-        out[row[0]]["paragraphs"].append(row)
+    for row in sources[voices.VOICE_COLUMNS].itertuples(index=False, name=None):
+        out[row[0]]["voices"].append(row)
+    n_paragraphs = paras.groupby("doc_id", sort=False).size()
     for row in merged[SENTENCE_OUT].itertuples(index=False, name=None):
         out[row[0]]["sentences"].append(row)
     for row in flags.itertuples(index=False, name=None):
@@ -316,7 +321,7 @@ def analyse_chunk(task: tuple[list[tuple[str, str]], Any, int]) -> dict[str, dic
     for rec in doc_frames[["doc_id", "primary_frame"] + frame_cols].to_dict("records"):
         out[rec["doc_id"]]["document"].update({k: v for k, v in rec.items() if k != "doc_id"})
     for doc_id, res in out.items():
-        res["document"]["n_paragraphs"] = len(res["paragraphs"])
+        res["document"]["n_paragraphs"] = int(n_paragraphs.get(doc_id, 0))
         res["document"]["n_sentences"] = len(res["sentences"])
         if res["stance"] is not None:
             res["document"]["relations_stance"] = res["stance"]["relations_stance"]
@@ -401,6 +406,9 @@ class StreamResult:
         Notes from reading (e.g. metadata rows without a file).
     written : dict
         Name -> path of every file written.
+    seconds : dict
+        Wall time of each stage (``clean``, ``analyse``, ``topics (waiting)``: what the topic fit
+        took beyond the analysis it overlaps with, ``write``), for benchmarks.
     """
 
     documents: pd.DataFrame
@@ -412,6 +420,7 @@ class StreamResult:
     cache: dict[str, dict[str, int]]
     notes: list[str]
     written: dict[str, Path]
+    seconds: dict[str, float] = field(default_factory=dict)
 
 
 def _cleaned_settings() -> dict[str, Any]:
@@ -452,9 +461,9 @@ def run_streaming(corpus_path: str | Path, out: str | Path, random_state: int = 
     keep_work : bool
         Keep the spill folder ``out/.work`` (cleaned texts, shingles) for inspection.
     punkt_chars : int
-        Punkt is trained on the first this many characters of kept text (the in-memory path
-        reads 2 million); documents after them do not change the tokenizer, so their cached
-        sentences stay valid when documents are added at the end.
+        Punkt is trained on the leading documents that hold this many characters of kept text
+        (the in-memory path reads at most 2 million); documents after them do not change the
+        tokenizer, so their cached sentences stay valid when documents are added at the end.
     **columns : str
         Export column names (``text=``, ``title=``, ...).
 
@@ -478,18 +487,35 @@ def run_streaming(corpus_path: str | Path, out: str | Path, random_state: int = 
                                     if cache else None)
     client_ctx = engines.dask_client(scheduler, n_jobs) if engine == "dask" else None
     client = client_ctx.__enter__() if client_ctx is not None else None
+    clock = [time.perf_counter()]
+    seconds: dict[str, float] = {}
+
+    def lap(name: str) -> None:
+        now = time.perf_counter()
+        seconds[name] = round(now - clock[0], 2)
+        clock[0] = now
+
     try:
         stats: dict[str, dict[str, int]] = {}
         stage1 = _stage_clean(stream, work, store, engine, n_jobs, client, show, chunk_size, stats)
-        result = _stage_analyse(stage1, out, work, store, engine, n_jobs, client, show, chunk_size, random_state,
-                                punkt_chars, stats)
+        lap("clean")
+        parallel = engine == "dask" or (n_jobs or engines.default_jobs()) > 1
+        topic_job = _TopicJob(stage1, work, chunk_size, random_state, background=parallel)
+        try:
+            result = _stage_analyse(stage1, out, work, store, engine, n_jobs, client, show, chunk_size,
+                                    random_state, punkt_chars, stats)
+        except BaseException:
+            topic_job.cancel()
+            raise
+        lap("analyse")
+        model, topic_table = topic_job.result()
+        lap("topics (waiting)")
     finally:
         if client_ctx is not None:
             client_ctx.__exit__(None, None, None)
         store.close()
     written = result["written"]
     docs, doc_stance = result["documents"], result["document_stance"]
-    model, topic_table = _fit_topics(work, docs, random_state)
     from sinojp import topics as topics_mod
 
     if model is not None:
@@ -510,12 +536,13 @@ def run_streaming(corpus_path: str | Path, out: str | Path, random_state: int = 
         pipeline.write_figures(prep, analysis, out)
     if not keep_work:
         shutil.rmtree(work, ignore_errors=True)
+    lap("write")
     counts = {"items": int(stage1["manifest"]["source"].nunique()), "documents": len(docs),
               "paragraphs": int(docs["n_paragraphs"].sum()) if len(docs) else 0,
               "sentences": int(docs["n_sentences"].sum()) if len(docs) else 0,
               "words": int(docs["n_words"].sum()) if len(docs) else 0, "removals": stage1["n_removals"]}
     return StreamResult(table, stage1["manifest"], doc_stance, model, topic_table, counts, stats,
-                        stage1["notes"], written)
+                        stage1["notes"], written, seconds)
 
 
 def _stage_clean(stream: ItemStream, work: Path, store: cache_mod.DocumentCache, engine: str, n_jobs: int | None,
@@ -566,6 +593,8 @@ def _stage_clean(stream: ItemStream, work: Path, store: cache_mod.DocumentCache,
                 note = "" if doc_id == item.stem else (
                     f"doc_id '{item.stem}' already used; renamed to '{doc_id}'" if item.kind == "file"
                     else f"id '{item.stem}' repeated in the export; renamed to '{doc_id}'")
+                if item.kind == "file":  # as sinojp.corpus: reading notes are kept for files, not export rows
+                    note = "; ".join(filter(None, [note, res.get("note", "")]))
                 if stream.has_metadata and item.kind == "file" and item.stem not in stream.metadata_ids:
                     note = "; ".join(filter(None, [note, "no row in metadata.csv"]))
                 if doc_id != item.stem:
@@ -635,11 +664,15 @@ def _kept_documents(stage1: dict) -> Iterator[dict]:
 
 
 def _leading_text(docs: Iterable[dict], budget: int) -> Iterator[str]:
-    """The texts of the documents, cut off once ``budget`` characters have been given."""
+    """Texts of the leading documents that together hold ``budget`` characters.
+
+    :func:`sinojp.segment.train_punkt` applies its own limits to what it reads of them, so with the
+    default budget the tokenizer is the one of the in-memory path.
+    """
     for doc in docs:
         if budget <= 0:
             return
-        yield doc["text"][:budget]
+        yield doc["text"]
         budget -= len(doc["text"])
 
 
@@ -667,9 +700,9 @@ def _stage_analyse(stage1: dict, out: Path, work: Path, store: cache_mod.Documen
     for old in (out / "clean").glob("*.txt"):
         old.unlink()
     sentences = _TableWriter(out / "sentences.csv", out / "sentences.parquet")
-    paragraphs = _TableWriter(None, work / "paragraphs.parquet")
     flags = _TableWriter(out / "flags.csv", None)
     doc_rows: list[dict] = []
+    voice_rows: list[tuple] = []
     stance_rows: list[dict] = []
     columns = stage1["columns"]
     n_docs = int(stage1["manifest"]["status"].isin(["ok", "split"]).sum())
@@ -678,7 +711,7 @@ def _stage_analyse(stage1: dict, out: Path, work: Path, store: cache_mod.Documen
     for computed in results:
         docs, keys, cached = pending.pop(0)
         new_entries = {}
-        sent_rows, para_rows, flag_rows = [], [], []
+        sent_rows, flag_rows = [], []
         for doc, key in zip(docs, keys):
             if key in cached:
                 res = cached[key]
@@ -695,25 +728,28 @@ def _stage_analyse(stage1: dict, out: Path, work: Path, store: cache_mod.Documen
             if res["stance"] is not None:
                 stance_rows.append(res["stance"])
             sent_rows.extend(res["sentences"])
-            para_rows.extend(res["paragraphs"])
             flag_rows.extend(res["flags"])
+            voice_rows.extend(res.get("voices", ()))
         store.put_many("analyse", new_entries)
         sentences.write(pd.DataFrame(sent_rows, columns=SENTENCE_OUT), SENTENCE_OUT)
-        paragraphs.write(pd.DataFrame(para_rows, columns=PARAGRAPH_COLUMNS), PARAGRAPH_COLUMNS)
         flags.write(pd.DataFrame(flag_rows, columns=["doc_id", "kind", "found", "suggestion", "context"]), [])
     sentences.close(pd.DataFrame(columns=SENTENCE_OUT))
-    paragraphs.close(pd.DataFrame(columns=PARAGRAPH_COLUMNS))
     flags.close()
     if sentences.rows == 0 and not (out / "sentences.csv").exists():
         pd.DataFrame(columns=SENTENCE_OUT).to_csv(out / "sentences.csv", index=False)
     stats["analyse"] = {"hits": store.hits - hits0, "misses": store.misses - misses0}
+    from sinojp import voices
+
+    # as voices.extract_voices orders them: by doc_id, then sentence
+    (pd.DataFrame(voice_rows, columns=voices.VOICE_COLUMNS).sort_values("doc_id", kind="stable")
+     .to_csv(out / "voices.csv", index=False))
     docs_frame = _documents_frame(doc_rows, columns)
     from sinojp import stance
 
     doc_stance = pd.DataFrame(stance_rows, columns=stance.DOCUMENT_COLUMNS)
     written = {"manifest.csv": out / "manifest.csv", "clean": out / "clean", "sentences.csv": out / "sentences.csv",
                "sentences.parquet": out / "sentences.parquet", "removals.csv": out / "removals.csv",
-               "flags.csv": out / "flags.csv"}
+               "flags.csv": out / "flags.csv", "voices.csv": out / "voices.csv"}
     return {"documents": docs_frame, "document_stance": doc_stance, "written": written}
 
 
@@ -734,20 +770,81 @@ def _documents_frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:
     return docs[order].reset_index(drop=True)
 
 
-def _fit_topics(work: Path, docs: pd.DataFrame, random_state: int) -> tuple[Any, pd.DataFrame]:
-    """Fit the topic model on the paragraphs read back from Parquet (text, doc_id, para_id only)."""
+def _write_paragraphs(stage1: dict, path: Path, chunk_size: int) -> list[str]:
+    """Write the kept documents' paragraphs (doc_id, para_id, text) to Parquet; return the doc_ids."""
+    writer = _TableWriter(None, path)
+    doc_ids: list[str] = []
+    for docs in chunked(_kept_documents(stage1), chunk_size):
+        frame = pd.DataFrame([(d["doc_id"], d["text"]) for d in docs], columns=["doc_id", "text"])
+        doc_ids.extend(frame["doc_id"])
+        writer.write(segment.paragraphs(frame)[["doc_id", "para_id", "text"]], [])
+    writer.close(pd.DataFrame(columns=["doc_id", "para_id", "text"]))
+    return doc_ids
+
+
+def fit_topics_file(path: str | Path, doc_ids: list[str], random_state: int = 0,
+                    thread_limits: dict[str, int] | None = None) -> tuple[Any, pd.DataFrame]:
+    """Fit the topic model on paragraphs stored in Parquet (``doc_id, para_id, text``).
+
+    Parameters
+    ----------
+    path : str or Path
+        The paragraphs file.
+    doc_ids : list of str
+        The documents, in corpus order (documents without a modelled paragraph get <NA>).
+    random_state : int
+    thread_limits : dict, optional
+        threadpoolctl limits (``{"blas": 1}``) to apply, so a fit in another process uses the
+        caller's BLAS threading and gives bit-identical results.
+
+    Returns
+    -------
+    (TopicModelResult or None, topics table)
+    """
+    from threadpoolctl import threadpool_limits
+
     from sinojp import topics
 
-    path = work / "paragraphs.parquet"
     empty = pd.DataFrame(columns=["topic", "label", "top_terms", "npmi", "prevalence"])
-    if not path.exists() or docs.empty:
+    if not doc_ids:
         return None, empty
     paras = pd.read_parquet(path, columns=["doc_id", "para_id", "text"])
-    try:
-        model = topics.fit_topics(paras, docs[["doc_id"]], random_state=random_state)
-    except ValueError:
-        return None, empty
+    with threadpool_limits(limits=thread_limits):
+        try:
+            model = topics.fit_topics(paras, pd.DataFrame({"doc_id": doc_ids}), random_state=random_state)
+        except ValueError:
+            return None, empty
     return model, topics.topics_table(model)
+
+
+class _TopicJob:
+    """The topic fit, run in a separate process while the workers score documents (when parallel)."""
+
+    def __init__(self, stage1: dict, work: Path, chunk_size: int, random_state: int, background: bool) -> None:
+        from threadpoolctl import threadpool_info
+
+        path = work / "paragraphs.parquet"
+        doc_ids = _write_paragraphs(stage1, path, chunk_size)
+        limits = {info["user_api"]: info["num_threads"] for info in threadpool_info()}
+        self._args = (str(path), doc_ids, random_state, limits)
+        self._executor = self._future = None
+        if background:
+            from joblib.externals.loky import ProcessPoolExecutor
+
+            self._executor = ProcessPoolExecutor(max_workers=1)
+            self._future = self._executor.submit(fit_topics_file, *self._args)
+
+    def result(self) -> tuple[Any, pd.DataFrame]:
+        if self._future is None:
+            return fit_topics_file(*self._args)
+        try:
+            return self._future.result()
+        finally:
+            self._executor.shutdown(wait=True)
+
+    def cancel(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=False, kill_workers=True)
 
 
 def summary(result: StreamResult) -> str:

@@ -16,6 +16,8 @@ TABLES = ["manifest.csv", "documents.csv", "sentences.csv", "topics.csv", "remov
 
 def _same_outputs(a: Path, b: Path) -> dict[str, bool]:
     same = {name: filecmp.cmp(a / name, b / name, shallow=False) for name in TABLES}
+    if (a / "voices.csv").exists():  # written by pipeline.run since the voices table joined the contract
+        assert filecmp.cmp(a / "voices.csv", b / "voices.csv", shallow=False)
     clean_a = sorted(p.name for p in (a / "clean").iterdir())
     same["clean"] = clean_a == sorted(p.name for p in (b / "clean").iterdir()) and all(
         filecmp.cmp(a / "clean" / n, b / "clean" / n, shallow=False) for n in clean_a)
@@ -114,3 +116,16 @@ def test_missing_corpus_is_a_clear_error(tmp_path):
 
     with pytest.raises(CorpusError, match="no such file or folder"):
         stream.run_streaming(tmp_path / "nope", tmp_path / "out")
+
+
+def test_cli_streams_by_default_and_writes_the_in_memory_tables(tmp_path, seeds_dir, seeds_in_memory, capsys):
+    from sinojp.cli import main
+
+    args = ["run", "--corpus", str(seeds_dir), "--out", str(tmp_path), "--jobs", "1", "--chunk-size", "3"]
+    assert main(args) == 0
+    assert "5 input items" in capsys.readouterr().out
+    assert (tmp_path / ".cache" / "sinojp-cache.sqlite").exists()
+    assert main(args + ["--no-cache"]) == 0
+    assert all(_same_outputs(seeds_in_memory, tmp_path).values())
+    result = pipeline.run(seeds_dir, tmp_path / "again", engine="local", n_jobs=1, figures=False)
+    assert isinstance(result, stream.StreamResult) and result.cache["clean"]["misses"] == 5
