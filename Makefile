@@ -11,7 +11,7 @@ export OMP_NUM_THREADS := 1
 export OPENBLAS_NUM_THREADS := 1
 export MKL_NUM_THREADS := 1
 
-.PHONY: setup run test test-unit test-notebooks notebooks browser lock clean
+.PHONY: setup run test test-browser notebooks lock clean
 
 setup: $(STAMP)
 
@@ -31,6 +31,10 @@ run: setup
 test: setup
 	$(BIN)/python -m pytest tests
 	$(BIN)/python -m pytest --nbval --nbval-current-env --nbval-sanitize-with notebooks/sanitize.cfg notebooks
+
+## End to end: every notebook run through JupyterLab's UI in headless Chromium (needs chromium + chromium-driver).
+test-browser: setup
+	SINOJP_BROWSER=1 $(BIN)/python -m pytest -m browser tests/test_browser.py
 
 ## Re-execute the stored notebooks in place (after changing the library); their outputs are what nbval checks.
 notebooks: setup
