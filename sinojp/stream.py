@@ -46,6 +46,7 @@ FIGURE_MAX_DOCUMENTS = 200
 NEAR_DUPLICATE_THRESHOLD = 0.8
 WORK_DIR = ".work"
 CACHE_DIR = ".cache"
+FLAG_COLUMNS = ["doc_id", "kind", "found", "suggestion", "context"]
 SENTENCE_OUT = ["doc_id", "sent_id", "text", "relations_stance", "us_stance", "frame", "para_id", "start", "end"]
 
 
@@ -372,6 +373,9 @@ class _TableWriter:
         self.rows += len(frame)
 
     def close(self, empty: pd.DataFrame | None = None) -> None:
+        """Finish the files; with no rows written, ``empty`` gives the header / schema."""
+        if self.csv_path is not None and self._header and empty is not None:
+            empty.to_csv(self.csv_path, index=False)
         if self._writer is not None:
             self._writer.close()
         elif self.parquet_path is not None and empty is not None:
@@ -622,7 +626,7 @@ def _stage_clean(stream: ItemStream, work: Path, store: cache_mod.DocumentCache,
             doc_parts.append(part)
             removals.write(pd.DataFrame(chunk_removals, columns=clean.REMOVAL_COLUMNS), clean.REMOVAL_COLUMNS)
             n_removals += len(chunk_removals)
-    removals.close()
+    removals.close(pd.DataFrame(columns=clean.REMOVAL_COLUMNS))
     stats["clean"] = {"hits": store.hits, "misses": store.misses}
 
     sigs = np.stack(signatures) if signatures else np.empty((0, neardup.NUM_PERM), dtype=np.uint32)
@@ -680,7 +684,7 @@ def _stage_analyse(stage1: dict, out: Path, work: Path, store: cache_mod.Documen
                    n_jobs: int | None, client: Any, show: bool, chunk_size: int, random_state: int,
                    punkt_chars: int, stats: dict) -> dict:
     """Stages 3-4: train Punkt, then segment and score every kept document; write per-document outputs."""
-    from sinojp import pipeline
+    from sinojp import pipeline, stance, voices
 
     tokenizer = segment.train_punkt(_leading_text(_kept_documents(stage1), punkt_chars))
     params = tokenizer._params
@@ -701,9 +705,10 @@ def _stage_analyse(stage1: dict, out: Path, work: Path, store: cache_mod.Documen
         old.unlink()
     sentences = _TableWriter(out / "sentences.csv", out / "sentences.parquet")
     flags = _TableWriter(out / "flags.csv", None)
-    doc_rows: list[dict] = []
-    voice_rows: list[tuple] = []
-    stance_rows: list[dict] = []
+    # per-chunk frames, not lists of dicts: columnar storage keeps 100k documents small
+    doc_frames: list[pd.DataFrame] = []
+    voice_frames: list[pd.DataFrame] = []
+    stance_frames: list[pd.DataFrame] = []
     columns = stage1["columns"]
     n_docs = int(stage1["manifest"]["status"].isin(["ok", "split"]).sum())
     results = engines.map_chunks(analyse_chunk, tasks(), engine=engine, n_jobs=n_jobs, client=client,
@@ -711,7 +716,7 @@ def _stage_analyse(stage1: dict, out: Path, work: Path, store: cache_mod.Documen
     for computed in results:
         docs, keys, cached = pending.pop(0)
         new_entries = {}
-        sent_rows, flag_rows = [], []
+        sent_rows, flag_rows, doc_rows, stance_rows, voice_rows = [], [], [], [], []
         for doc, key in zip(docs, keys):
             if key in cached:
                 res = cached[key]
@@ -731,36 +736,40 @@ def _stage_analyse(stage1: dict, out: Path, work: Path, store: cache_mod.Documen
             flag_rows.extend(res["flags"])
             voice_rows.extend(res.get("voices", ()))
         store.put_many("analyse", new_entries)
+        doc_frames.append(pd.DataFrame(doc_rows))
+        stance_frames.append(pd.DataFrame(stance_rows, columns=stance.DOCUMENT_COLUMNS))
+        voice_frames.append(pd.DataFrame(voice_rows, columns=voices.VOICE_COLUMNS))
         sentences.write(pd.DataFrame(sent_rows, columns=SENTENCE_OUT), SENTENCE_OUT)
-        flags.write(pd.DataFrame(flag_rows, columns=["doc_id", "kind", "found", "suggestion", "context"]), [])
+        flags.write(pd.DataFrame(flag_rows, columns=FLAG_COLUMNS), [])
     sentences.close(pd.DataFrame(columns=SENTENCE_OUT))
-    flags.close()
-    if sentences.rows == 0 and not (out / "sentences.csv").exists():
-        pd.DataFrame(columns=SENTENCE_OUT).to_csv(out / "sentences.csv", index=False)
+    flags.close(pd.DataFrame(columns=FLAG_COLUMNS))
     stats["analyse"] = {"hits": store.hits - hits0, "misses": store.misses - misses0}
-    from sinojp import voices
-
     # as voices.extract_voices orders them: by doc_id, then sentence
-    (pd.DataFrame(voice_rows, columns=voices.VOICE_COLUMNS).sort_values("doc_id", kind="stable")
+    (_concat(voice_frames, voices.VOICE_COLUMNS).sort_values("doc_id", kind="stable")
      .to_csv(out / "voices.csv", index=False))
-    docs_frame = _documents_frame(doc_rows, columns)
-    from sinojp import stance
-
-    doc_stance = pd.DataFrame(stance_rows, columns=stance.DOCUMENT_COLUMNS)
+    docs_frame = _documents_frame(_concat(doc_frames, []), columns)
+    doc_stance = _concat(stance_frames, stance.DOCUMENT_COLUMNS)
     written = {"manifest.csv": out / "manifest.csv", "clean": out / "clean", "sentences.csv": out / "sentences.csv",
                "sentences.parquet": out / "sentences.parquet", "removals.csv": out / "removals.csv",
                "flags.csv": out / "flags.csv", "voices.csv": out / "voices.csv"}
     return {"documents": docs_frame, "document_stance": doc_stance, "written": written}
 
 
-def _documents_frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:
+def _concat(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        return pd.DataFrame(columns=columns)
+    return pd.concat(frames, ignore_index=True)
+
+
+def _documents_frame(docs: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     """Documents in the column order of the in-memory path (metadata, sizes, stance, frames)."""
     from sinojp import framing
 
     frame_cols = [f"frame_{f}" for f in framing.FRAMES]
     order = columns + ["n_paragraphs", "n_sentences", "n_words", "relations_stance", "us_stance",
                        "primary_frame"] + frame_cols
-    docs = pd.DataFrame(rows)
+    docs = docs.copy()
     for col in order:
         if col not in docs.columns:
             docs[col] = pd.Series(dtype=object if col in columns or col == "primary_frame" else float)

@@ -129,3 +129,15 @@ def test_cli_streams_by_default_and_writes_the_in_memory_tables(tmp_path, seeds_
     assert all(_same_outputs(seeds_in_memory, tmp_path).values())
     result = pipeline.run(seeds_dir, tmp_path / "again", engine="local", n_jobs=1, figures=False)
     assert isinstance(result, stream.StreamResult) and result.cache["clean"]["misses"] == 5
+
+
+def test_corpus_with_nothing_usable_still_writes_every_table(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "zh.txt").write_text("中日关系" * 50, encoding="utf-8")
+    (corpus / "empty.txt").write_bytes(b"")
+    result = stream.run_streaming(corpus, tmp_path / "out", n_jobs=1)
+    assert result.counts["documents"] == 0 and set(result.manifest["status"]) == {"rejected"}
+    for name in TABLES + ["voices.csv"]:
+        assert (tmp_path / "out" / name).exists(), name
+    assert list(pd.read_csv(tmp_path / "out" / "sentences.csv").columns) == stream.SENTENCE_OUT
