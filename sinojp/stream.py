@@ -24,6 +24,7 @@ Punkt parameters), so a rerun after adding documents only processes the new ones
 from __future__ import annotations
 
 import codecs
+import contextlib
 import json
 import pickle
 import re
@@ -487,10 +488,6 @@ def run_streaming(corpus_path: str | Path, out: str | Path, random_state: int = 
     show = pipeline._want_progress(progress, stream.total or 10_000)
     if n_jobs is None and engine == "local" and stream.total is not None and stream.total <= chunk_size:
         n_jobs = 1  # one chunk: starting worker processes would cost more than it saves
-    store = cache_mod.DocumentCache((Path(cache_dir) if cache_dir else out / CACHE_DIR) / cache_mod.CACHE_FILE
-                                    if cache else None)
-    client_ctx = engines.dask_client(scheduler, n_jobs) if engine == "dask" else None
-    client = client_ctx.__enter__() if client_ctx is not None else None
     clock = [time.perf_counter()]
     seconds: dict[str, float] = {}
 
@@ -499,7 +496,10 @@ def run_streaming(corpus_path: str | Path, out: str | Path, random_state: int = 
         seconds[name] = round(now - clock[0], 2)
         clock[0] = now
 
-    try:
+    with contextlib.ExitStack() as stack:
+        store = stack.enter_context(cache_mod.DocumentCache(
+            (Path(cache_dir) if cache_dir else out / CACHE_DIR) / cache_mod.CACHE_FILE if cache else None))
+        client = stack.enter_context(engines.dask_client(scheduler, n_jobs)) if engine == "dask" else None
         stats: dict[str, dict[str, int]] = {}
         stage1 = _stage_clean(stream, work, store, engine, n_jobs, client, show, chunk_size, stats)
         lap("clean")
@@ -514,10 +514,6 @@ def run_streaming(corpus_path: str | Path, out: str | Path, random_state: int = 
         lap("analyse")
         model, topic_table = topic_job.result()
         lap("topics (waiting)")
-    finally:
-        if client_ctx is not None:
-            client_ctx.__exit__(None, None, None)
-        store.close()
     written = result["written"]
     docs, doc_stance = result["documents"], result["document_stance"]
     from sinojp import topics as topics_mod
