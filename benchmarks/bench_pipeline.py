@@ -15,7 +15,8 @@ footer. For every size the script measures, in the same run:
   memory is not counted), and the ratio of the two.
 
 Run: ``.venv/bin/python benchmarks/bench_pipeline.py [--jobs 2] [--profile] [sizes ...]``
-(default sizes 1000 10000). Not a test: it prints a table.
+(default sizes 1000 10000). Not a test: it prints a table. ``--cache-rerun 100`` instead times a
+cached rerun after appending 100 articles to a corpus of each size.
 """
 
 from __future__ import annotations
@@ -166,13 +167,40 @@ def bench(size: int, groups: list[list[str]], folder: Path, jobs: int, profile: 
             **{f"{k}_s": v for k, v in result.seconds.items()}, "load_avg_1min": round(load, 1)}
 
 
+def bench_rerun(size: int, added: int, groups: list[list[str]], folder: Path, jobs: int | None) -> dict:
+    """Cold run on ``size`` articles with the cache, then a rerun after appending ``added`` articles."""
+    full = folder / "grown.jsonl"
+    write_corpus(groups, size + added, full)
+    first = folder / "first.jsonl"
+    with full.open(encoding="utf-8") as src, first.open("w", encoding="utf-8") as dst:
+        for _, line in zip(range(size), src):
+            dst.write(line)
+    out = folder / "out_cache"
+    runs = {}
+    for name, path in (("cold", first), ("rerun", full)):
+        start = time.perf_counter()
+        result = stream.run_streaming(path, out, n_jobs=jobs, cache=True, progress=False, figures=False)
+        runs[name] = (round(time.perf_counter() - start, 1), result.cache, result.seconds)
+    shutil.rmtree(out)
+    return {"articles": f"{size} + {added}", "cold_s": runs["cold"][0], "rerun_s": runs["rerun"][0],
+            "rerun_clean": runs["rerun"][1]["clean"], "rerun_analyse": runs["rerun"][1]["analyse"],
+            "rerun_stages_s": runs["rerun"][2]}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("sizes", nargs="*", type=int, default=[1000, 10000])
     parser.add_argument("--jobs", type=int, default=None, help="worker processes (default: all cores)")
     parser.add_argument("--profile", action="store_true", help="print a cProfile of the main process per size")
+    parser.add_argument("--cache-rerun", type=int, default=0, metavar="N",
+                        help="instead: time a cached rerun after adding N articles to each size")
     args = parser.parse_args()
     groups = sentences_by_article()
+    if args.cache_rerun:
+        with tempfile.TemporaryDirectory() as tmp:
+            for size in args.sizes:
+                print(pd.Series(bench_rerun(size, args.cache_rerun, groups, Path(tmp), args.jobs)).to_string(), flush=True)
+        return
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for size in args.sizes:

@@ -72,9 +72,12 @@ class Item:
     reason: str = ""
 
     def key(self) -> str:
-        """Content key of the item (kind, source, id, suffix, bytes and metadata)."""
-        return cache_mod.content_key(self.kind, self.source, self.stem, self.suffix, self.payload,
-                                     json.dumps(self.meta))
+        """Content key of the item: kind, id, suffix, bytes and metadata, not where it was found.
+
+        The source (file name, or export name and row number) is stamped on cached results when
+        they are reused, so a new export of the same articles, or rows inserted above, still hit.
+        """
+        return cache_mod.content_key(self.kind, self.stem, self.suffix, self.payload, json.dumps(self.meta))
 
 
 @dataclass
@@ -246,6 +249,16 @@ def clean_chunk(items: list[Item]) -> list[dict]:
         res["signature"] = (np.stack([neardup.signature(h) for h in hashes]) if hashes
                             else np.empty((0, neardup.NUM_PERM), dtype=np.uint32))
     return results
+
+
+def _restamp(result: dict, source: str) -> None:
+    """Set the source of a (cached) item result's documents, removals and manifest rows."""
+    result["source"] = source
+    for doc in result["documents"]:
+        doc["source"] = source
+    result["removals"] = [(r[0], source) + tuple(r[2:]) for r in result["removals"]]
+    for man in result["manifest"]:
+        man["source"] = source
 
 
 def _rename(result: dict, new_id: str) -> None:
@@ -585,6 +598,8 @@ def _stage_clean(stream: ItemStream, work: Path, store: cache_mod.DocumentCache,
                     res = next(fresh)
                     new_entries[key] = res
                 res = pickle.loads(pickle.dumps(res))  # renaming below must not touch the cached copy
+                if res["source"] != item.source:
+                    _restamp(res, item.source)
                 if not res["documents"] and not res["manifest"]:
                     manifest_rows.append({"source": item.source, "doc_id": item.stem, "status": "rejected",
                                           "reason": res["reason"]})

@@ -73,3 +73,19 @@ def test_cached_results_are_not_changed_by_renaming(tmp_path, seeds_dir):
     assert second.cache["clean"]["hits"] == 2
     assert first.manifest.equals(second.manifest)
     assert set(second.manifest["doc_id"]) >= {"a", "a~2"}
+
+
+def test_cache_survives_a_new_export_with_rows_inserted_above(tmp_path, seeds_dir):
+    import json
+
+    rows = [{"id": p.stem, "text": p.read_text(encoding="utf-8")} for p in sorted(seeds_dir.glob("*.txt"))]
+    (tmp_path / "march.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows[1:]), encoding="utf-8")
+    (tmp_path / "april.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    kwargs = dict(n_jobs=1, figures=False, cache_dir=tmp_path / "cache")
+    stream.run_streaming(tmp_path / "march.jsonl", tmp_path / "o1", **kwargs)
+    april = stream.run_streaming(tmp_path / "april.jsonl", tmp_path / "o2", **kwargs)
+    assert april.cache["clean"] == {"hits": len(rows) - 1, "misses": 1}
+    fresh = stream.run_streaming(tmp_path / "april.jsonl", tmp_path / "o3", cache=False, n_jobs=1, figures=False)
+    for name in ("manifest.csv", "removals.csv", "documents.csv"):
+        assert (tmp_path / "o2" / name).read_bytes() == (tmp_path / "o3" / name).read_bytes(), name
+    assert set(april.manifest["source"].str.split(":").str[0]) == {"april.jsonl"}
