@@ -112,6 +112,7 @@ def write_outputs(prep: Prepared, out: str | Path, analysis: "Analysis | None" =
     }
     if analysis is not None:
         tables["topics.csv"] = analysis.topic_table
+        tables["voices.csv"] = analysis.voices
     for name, frame in tables.items():
         frame.to_csv(out / name, index=False)
         written[name] = out / name
@@ -144,6 +145,7 @@ class Analysis:
     documents: pd.DataFrame
     sentences: pd.DataFrame
     topic_table: pd.DataFrame
+    voices: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def analyse(prep: Prepared, random_state: int = 0) -> Analysis:
@@ -153,7 +155,7 @@ def analyse(prep: Prepared, random_state: int = 0) -> Analysis:
     the notebooks). The returned ``documents`` and ``sentences`` tables carry the output
     contract's analysis columns.
     """
-    from sinojp import framing, stance, topics
+    from sinojp import framing, stance, topics, voices
 
     sent_stance = stance.score_sentences(prep.sentences, random_state=random_state)
     doc_stance = stance.score_documents(sent_stance, random_state=random_state)
@@ -168,7 +170,9 @@ def analyse(prep: Prepared, random_state: int = 0) -> Analysis:
     sents = (prep.sentences
              .merge(sent_stance[["doc_id", "sent_id", "relations_stance", "us_stance"]], on=["doc_id", "sent_id"], how="left")
              .merge(sent_frames[["doc_id", "sent_id", "frame"]], on=["doc_id", "sent_id"], how="left"))
-    return Analysis(sent_stance, doc_stance, sent_frames, doc_frames, model, docs, sents, topics.topics_table(model))
+    sources = voices.extract_voices(prep.sentences, sent_stance)
+    return Analysis(sent_stance, doc_stance, sent_frames, doc_frames, model, docs, sents, topics.topics_table(model),
+                    sources)
 
 
 def write_figures(prep: Prepared, analysis: Analysis, out: str | Path) -> list[Path]:
