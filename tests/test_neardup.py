@@ -68,3 +68,6 @@ def test_candidates_need_a_matching_band():
     pairs = neardup.candidate_pairs(sigs, bands=2)
     assert pairs.tolist() == [[0, 1]]
     assert neardup.candidate_pairs(sigs, bands=2, nonempty=np.array([True, False, True])).shape == (0, 2)
+    # docs 0 and 1 agree on half their values: kept at an estimate floor of 0.5, dropped above it
+    assert neardup.candidate_pairs(sigs, bands=2, min_estimate=0.5).tolist() == [[0, 1]]
+    assert neardup.candidate_pairs(sigs, bands=2, min_estimate=0.6).shape == (0, 2)
