@@ -720,7 +720,7 @@ def _stage_analyse(stage1: dict, out: Path, work: Path, store: cache_mod.Documen
     doc_frames: list[pd.DataFrame] = []
     voice_frames: list[pd.DataFrame] = []
     stance_frames: list[pd.DataFrame] = []
-    columns = stage1["columns"]
+    columns = [c for c in stage1["columns"] if c != "text"]  # the text stays on disk (clean/)
     n_docs = int(stage1["manifest"]["status"].isin(["ok", "split"]).sum())
     results = engines.map_chunks(analyse_chunk, tasks(), engine=engine, n_jobs=n_jobs, client=client,
                                  progress=show, total=n_docs, desc="analysing", size=lambda t: len(t[0]))
