@@ -22,7 +22,12 @@ def _n_docs(n: int) -> str:
 
 
 def _caution(n: int) -> str:
-    return "" if n >= MIN_GROUP else f" (only {_n_docs(n)}: read as an illustration, not a result)"
+    return "" if n >= MIN_GROUP else f"; only {_n_docs(n)}, so an illustration rather than a result"
+
+
+def _group(table: pd.DataFrame, name: str, column: str) -> str:
+    n = int(table.loc[name, "n_docs"])
+    return f"({_fmt(table.loc[name, column])}, {_n_docs(n)}{_caution(n)})"
 
 
 def stance_by(documents: pd.DataFrame, by: str) -> pd.DataFrame:
@@ -47,13 +52,13 @@ def describe_stance(documents: pd.DataFrame, by: str = "outlet_origin") -> str:
     if len(table) > 1:
         hi, lo = table["relations_stance"].idxmax(), table["relations_stance"].idxmin()
         text.append(f"By {by.replace('_', ' ')}, {hi} coverage is the most positive about relations "
-                    f"({_fmt(table.loc[hi, 'relations_stance'])}, {_n_docs(int(table.loc[hi, 'n_docs']))})"
-                    f"{_caution(int(table.loc[hi, 'n_docs']))} and {lo} the least "
-                    f"({_fmt(table.loc[lo, 'relations_stance'])}, {_n_docs(int(table.loc[lo, 'n_docs']))})"
-                    f"{_caution(int(table.loc[lo, 'n_docs']))}.")
+                    f"{_group(table, hi, 'relations_stance')} and {lo} the least {_group(table, lo, 'relations_stance')}.")
         us_lo = table["us_stance"].idxmin()
-        text.append(f"The most critical portrayal of the US comes from {us_lo} coverage "
-                    f"({_fmt(table.loc[us_lo, 'us_stance'])}).")
+        if table.loc[us_lo, "us_stance"] < -0.1:
+            text.append(f"The most critical portrayal of the US comes from {us_lo} coverage "
+                        f"{_group(table, us_lo, 'us_stance')}.")
+        else:
+            text.append("No group portrays the role of the US critically on balance (every group's mean is above -0.10).")
     else:
         text.append(f"All documents share one {by.replace('_', ' ')} ({table.index[0]}), so no comparison between "
                     "groups is possible on this corpus.")
@@ -125,8 +130,8 @@ def describe_frames(documents: pd.DataFrame) -> str:
         delta = (by.loc["crisis", cols] - by.loc["thaw", cols]).astype(float)
         up, down = delta.idxmax(), delta.idxmin()
         text += (f" From thaw to crisis, {up[6:]} gains the most ({delta[up]:+.0%} of frame share) and "
-                 f"{down[6:]} loses the most ({delta[down]:+.0%})"
-                 f"{_caution(int(min(by.loc['thaw', 'n_docs'], by.loc['crisis', 'n_docs'])))}.")
+                 f"{down[6:]} loses the most ({delta[down]:+.0%}"
+                 f"{_caution(int(min(by.loc['thaw', 'n_docs'], by.loc['crisis', 'n_docs'])))}).")
     return text
 
 

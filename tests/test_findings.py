@@ -26,6 +26,9 @@ def test_stance_sentences_follow_the_numbers():
     assert table.loc["japan", "relations_stance"] == round((0.6 + 0.4 - 0.2) / 3, 3)
     assert "japan coverage is the most positive" in text and "china_state the least (-0.60" in text
     assert "only 1 document" not in text.split("china_state the least")[0]
+    assert "The most critical portrayal of the US comes from china_state coverage (-0.50" in text
+    mild = docs.assign(us_stance=0.0)
+    assert "No group portrays the role of the US critically" in findings.describe_stance(mild)
     flipped = docs.assign(relations_stance=-docs["relations_stance"])
     assert "china_state coverage is the most positive" in findings.describe_stance(flipped)
 
