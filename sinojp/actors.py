@@ -20,6 +20,8 @@ from importlib import resources
 import pandas as pd
 import yaml
 
+from sinojp.textmatch import non_overlapping
+
 GAZETTEER_COLUMNS = ["actor", "alias", "country", "role", "type", "case_sensitive"]
 
 
@@ -90,20 +92,9 @@ def match_actors(text: str, path: str | None = None) -> list[dict]:
     list of dict
         ``start, end, surface, actor, alias, country, role, type`` sorted by start.
     """
-    taken: list[tuple[int, int]] = []
-    found = []
-    lower = text.lower()
-    for pattern, literal, (actor, alias, country, role, typ) in _compiled(path):
-        if literal not in lower:
-            continue
-        for m in pattern.finditer(text):
-            s, e = m.span()
-            if any(s < te and ts < e for ts, te in taken):
-                continue
-            taken.append((s, e))
-            found.append({"start": s, "end": e, "surface": m.group(0), "actor": actor,
-                          "alias": alias, "country": country, "role": role, "type": typ})
-    return sorted(found, key=lambda d: (d["start"], d["end"]))
+    return [{"start": s, "end": e, "surface": surface, "actor": actor, "alias": alias, "country": country,
+             "role": role, "type": typ}
+            for s, e, surface, (actor, alias, country, role, typ) in non_overlapping(text, _compiled(path))]
 
 
 def find_actors(sentences: pd.DataFrame, path: str | None = None) -> pd.DataFrame:

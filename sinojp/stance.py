@@ -46,6 +46,7 @@ import numpy as np
 import pandas as pd
 
 from sinojp import metrics
+from sinojp.textmatch import non_overlapping
 from sinojp.actors import _literal, detect_targets, load_rules
 from sinojp.voices import _paragraph_turns, is_attributed
 
@@ -104,19 +105,10 @@ def _lexicon_patterns(path: str | None = None) -> dict[str, tuple]:
 
 def _match_terms(text: str, dimension: str, path: str | None = None) -> list[tuple]:
     """Non-overlapping lexicon hits (longest term first): (start, end, surface, category, value)."""
-    taken: list[tuple[int, int]] = []
-    hits = []
-    lower = text.lower()
-    for rx, literal, category, pol, weight in _lexicon_patterns(path).get(dimension, ()):
-        if literal not in lower:
-            continue
-        for m in rx.finditer(text):
-            s, e = m.span()
-            if any(s < te and ts < e for ts, te in taken):
-                continue
-            taken.append((s, e))
-            hits.append((s, e, m.group(0), category, pol * weight))
-    return sorted(hits)
+    patterns = ((rx, literal, (category, pol * weight))
+                for rx, literal, category, pol, weight in _lexicon_patterns(path).get(dimension, ()))
+    return [(s, e, surface, category, value)
+            for s, e, surface, (category, value) in non_overlapping(text, patterns)]
 
 
 @lru_cache(maxsize=1)
