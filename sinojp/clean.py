@@ -642,8 +642,11 @@ def outlet_from_text(text: str) -> tuple[str, str]:
     article body are usually sources or subjects, not the publisher. Domains match in any case,
     names only as written.
     """
-    for _, outlet, origin, domain_re, name_re in _outlet_patterns():
-        if domain_re.search(text) or (name_re is not None and name_re.search(text)):
+    lower = text.lower()
+    for domain, outlet, origin, domain_re, name_re in _outlet_patterns():
+        # substring tests first: the regexes only add the word boundaries
+        if (domain in lower and domain_re.search(text)) or (
+                name_re is not None and outlet in text and name_re.search(text)):
             return outlet, origin
     return "", ""
 
@@ -795,6 +798,8 @@ def mark_duplicates(documents: pd.DataFrame, manifest: pd.DataFrame,
     Candidate pairs come from an inverted index over shingles, so the cost grows with the number
     of shared shingles rather than with all pairs of documents.
     """
+    if threshold > 1:  # no two documents can be more similar than identical: marking is off
+        return documents, manifest
     sh = [shingles(t) for t in documents["text"]]
     index: dict[int, list[int]] = {}
     dup_of: dict[int, tuple[int, float]] = {}

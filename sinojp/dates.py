@@ -31,6 +31,8 @@ PATTERNS = [
     re.compile(_WEEKDAY + r"\b(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH + r",?\s+(?P<year>20\d\d|19\d\d)\b", re.I),
 ]
 
+_YEAR = re.compile(r"(?:19|20)\d\d")
+
 URL_PATTERNS = [
     re.compile(r"/(?P<year>20\d\d)-(?P<mnum>\d\d)-(?P<day>\d\d)(?:/|$|[^\d])"),
     re.compile(r"/(?P<year>20\d\d)/(?P<mnum>\d\d)/(?P<day>\d\d)(?:/|$)"),
@@ -72,6 +74,8 @@ def find_dates(text: str) -> list[DateMatch]:
     list of DateMatch
         Non-overlapping matches with ISO values; impossible dates are skipped.
     """
+    if not _YEAR.search(text):  # every pattern needs a four-digit year: most lines have none
+        return []
     found: list[DateMatch] = []
     taken: list[tuple[int, int]] = []
     for pattern in PATTERNS:
