@@ -29,6 +29,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from sinojp.actors import _literal
+
 FRAMES: tuple[str, ...] = (
     "diplomacy", "economy", "security", "us_factor",
     "history_identity", "human_safety", "domestic_politics",
@@ -89,8 +91,12 @@ def _term_regex(term: str, case_sensitive: bool) -> str:
 
 
 @lru_cache(maxsize=8)
-def _compiled(path: str | None = None) -> tuple[tuple[str, re.Pattern, tuple[tuple[str, float], ...]], ...]:
-    """One alternation per frame, longest term first; group ``t<i>`` is term ``i``."""
+def _compiled(path: str | None = None) -> tuple[tuple[str, tuple[tuple[str, float], ...], tuple[str, ...], tuple[str, ...]], ...]:
+    """Per frame, its terms longest first, each term's regex alternative and literal.
+
+    Alternative ``i`` is the named group ``t<i>`` (term ``i``); the literal is the term's longest
+    lower-case piece, which a text must contain for the term to match.
+    """
     book = load_codebook(path)
     out = []
     for frame in FRAMES:
@@ -100,10 +106,16 @@ def _compiled(path: str | None = None) -> tuple[tuple[str, re.Pattern, tuple[tup
         terms = tuple((r.term, float(r.weight)) for r in rows.itertuples(index=False))
         if not terms:
             continue
-        alts = "|".join(f"(?P<t{i}>{_term_regex(r.term, r.case_sensitive)})"
-                        for i, r in enumerate(rows.itertuples(index=False)))
-        out.append((frame, re.compile(rf"(?<![\w-])(?:{alts})(?!\w)", re.IGNORECASE), terms))
+        alternatives = tuple(f"(?P<t{i}>{_term_regex(r.term, r.case_sensitive)})"
+                             for i, r in enumerate(rows.itertuples(index=False)))
+        out.append((frame, terms, alternatives, tuple(_literal(t) for t, _ in terms)))
     return tuple(out)
+
+
+@lru_cache(maxsize=4096)
+def _alternation(alternatives: tuple[str, ...]) -> re.Pattern:
+    """The frame regex over some of its terms (in codebook priority order)."""
+    return re.compile(rf"(?<![\w-])(?:{'|'.join(alternatives)})(?!\w)", re.IGNORECASE)
 
 
 def match_frames(text: str, codebook: str | None = None) -> list[dict]:
@@ -118,8 +130,14 @@ def match_frames(text: str, codebook: str | None = None) -> list[dict]:
         ``frame, term, weight, start, end, match`` sorted by start then frame order.
     """
     hits = []
-    for frame, rx, terms in _compiled(codebook):
-        for m in rx.finditer(text):
+    lower = text.lower()
+    for frame, terms, alternatives, literals in _compiled(codebook):
+        # a term whose literal is absent can never win a position, so the alternation over the
+        # remaining terms finds exactly the matches of the full one, with far fewer branches
+        present = tuple(alt for alt, lit in zip(alternatives, literals) if lit in lower)
+        if not present:
+            continue
+        for m in _alternation(present).finditer(text):
             term, weight = terms[int(m.lastgroup[1:])]
             hits.append({"frame": frame, "term": term, "weight": weight,
                          "start": m.start(), "end": m.end(), "match": m.group(0)})

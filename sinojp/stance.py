@@ -98,39 +98,47 @@ def _lexicon_patterns(path: str | None = None) -> dict[str, tuple]:
     for dim, sub in lex.groupby("dimension", sort=True):
         sub = sub.assign(_n=sub["term"].str.len()).sort_values(["_n", "term"], ascending=[False, True],
                                                                  kind="mergesort")
-        out[dim] = tuple((re.compile(_term_pattern(r.term), re.IGNORECASE), _literal(r.term), r.category,
-                          int(r.polarity), float(r.weight)) for r in sub.itertuples(index=False))
+        out[dim] = tuple((re.compile(_term_pattern(r.term), re.IGNORECASE), _literal(r.term),
+                          (r.category, int(r.polarity) * float(r.weight))) for r in sub.itertuples(index=False))
     return out
 
 
 def _match_terms(text: str, dimension: str, path: str | None = None) -> list[tuple]:
     """Non-overlapping lexicon hits (longest term first): (start, end, surface, category, value)."""
-    patterns = ((rx, literal, (category, pol * weight))
-                for rx, literal, category, pol, weight in _lexicon_patterns(path).get(dimension, ()))
-    return [(s, e, surface, category, value)
-            for s, e, surface, (category, value) in non_overlapping(text, patterns)]
+    return [(s, e, surface, category, value) for s, e, surface, (category, value)
+            in non_overlapping(text, _lexicon_patterns(path).get(dimension, ()))]
+
+
+def _phrase_index(phrases: list[str]) -> dict[str, tuple[tuple[str, ...], ...]]:
+    """Phrases as token tuples, grouped by their first token (so a lookup tries only those)."""
+    index: dict[str, list[tuple[str, ...]]] = {}
+    for phrase in phrases:
+        tokens = tuple(phrase.lower().split())
+        if tokens:
+            index.setdefault(tokens[0], []).append(tokens)
+    return {first: tuple(group) for first, group in index.items()}
 
 
 @lru_cache(maxsize=1)
 def _rule_sets() -> dict:
     r = load_rules()
     return {
-        "neg": [tuple(n.lower().split()) for n in r["negators"]],
-        "hedge": [tuple(h.lower().split()) for h in r["hedges"]],
+        "neg": _phrase_index(r["negators"]),
+        "hedge": _phrase_index(r["hedges"]),
         "after": {w.lower() for w in r["contrast_after"]},
-        "concessive": [tuple(c.lower().split()) for c in r["contrast_concessive"]],
+        "concessive": _phrase_index(r["contrast_concessive"]),
         "window": int(r["negation_window"]), "neg_factor": float(r["negation_factor"]),
         "hedge_factor": float(r["hedge_factor"]), "main": float(r["contrast_main_factor"]),
         "minor": float(r["contrast_minor_factor"]), "attribution": float(r["attribution_weight"]),
     }
 
 
-def _phrase_at(tokens: list[str], i: int, phrases: list[tuple]) -> int:
-    """Length of the longest phrase starting at token i (0 when none)."""
+def _phrase_at(tokens: list[str], i: int, phrases: dict[str, tuple[tuple[str, ...], ...]]) -> int:
+    """Length of the longest phrase (from :func:`_phrase_index`) starting at token i (0 when none)."""
     best = 0
-    for ph in phrases:
-        if tuple(tokens[i:i + len(ph)]) == ph:
-            best = max(best, len(ph))
+    for ph in phrases.get(tokens[i], ()):
+        if len(ph) > best and tuple(tokens[i:i + len(ph)]) == ph:
+            best = len(ph)
     return best
 
 
@@ -187,12 +195,15 @@ def _modifiers(tokens: list[str]) -> tuple[list[float], list[str], list[int], li
 
 def _lexicon_sentence(text: str, dimension: str, path: str | None = None) -> tuple[float, list[str]]:
     """Score one sentence on one dimension; return (score, evidence items)."""
+    hits = _match_terms(text, dimension, path)
+    if not hits:  # no lexicon term: nothing to modify
+        return 0.0, []
     rs = _rule_sets()
     spans = [(m.start(), m.end(), m.group(0).lower()) for m in _TOKEN.finditer(text)]
     tokens = ["not" if t.endswith(("n't", "n’t")) else t for _, _, t in spans]
     factor, note, clause, hedge = _modifiers(tokens)
     total, evidence = 0.0, []
-    for s, e, surface, category, value in _match_terms(text, dimension, path):
+    for s, e, surface, category, value in hits:
         idx = next((i for i, sp in enumerate(spans) if sp[1] > s), len(spans) - 1)
         effects, v = [], value
         negs = 0
@@ -416,9 +427,7 @@ def score_sentences(sentences: pd.DataFrame, method: str = DEFAULT_METHOD, *,
         raise ValueError(f"method must be one of {METHODS}")
     sents = sentences.sort_values(["doc_id", "sent_id"], kind="mergesort").reset_index(drop=True)
     texts = sents["text"].astype(str).tolist()
-    targets = pd.DataFrame([detect_targets(t) for t in texts],
-                           columns=["is_relations_target", "relations_relevance", "is_us_target",
-                                    "actors", "countries"])
+    targets = [detect_targets(t) for t in texts]
     if method == "supervised":
         models = _trained(str(annotations_path or ANNOTATIONS), random_state)
         rel = _proba_score(models["relations"], texts)
@@ -427,27 +436,27 @@ def score_sentences(sentences: pd.DataFrame, method: str = DEFAULT_METHOD, *,
         ev_us = _supervised_evidence(models["us"], texts)
     in_turn = _interview_sentences(sents)
     rows = []
-    for i, text in enumerate(texts):
-        t = targets.iloc[i]
+    for i, (doc_id, sent_id, text, t) in enumerate(zip(sents["doc_id"], sents["sent_id"], texts, targets)):
+        is_us = t["is_us_target"]
         if method == "lexicon":
             r, r_ev = _lexicon_sentence(text, "relations", lexicon_path)
-            u, u_ev = _lexicon_sentence(text, "us", lexicon_path) if t.is_us_target else (0.0, [])
+            u, u_ev = _lexicon_sentence(text, "us", lexicon_path) if is_us else (0.0, [])
             evidence = "; ".join([f"relations: {e}" for e in r_ev] + [f"us: {e}" for e in u_ev])
         elif method == "vader":
             r = _vader_score(text)
-            u = r if t.is_us_target else 0.0
+            u = r if is_us else 0.0
             evidence = _vader_evidence(text, r) if r else ""
         else:
-            r, u = float(rel[i]), float(us[i]) if t.is_us_target else 0.0
+            r, u = float(rel[i]), float(us[i]) if is_us else 0.0
             evidence = f"relations P(+1)-P(-1) {r:+.3f} [{ev_rel[i]}]" + (
-                f"; us P(+1)-P(-1) {u:+.3f} [{ev_us[i]}]" if t.is_us_target else "")
+                f"; us P(+1)-P(-1) {u:+.3f} [{ev_us[i]}]" if is_us else "")
         attributed = is_attributed(text) or bool(in_turn[i])
-        tags = [f"targets: {t.actors or '-'}"] + (["attributed"] if attributed else [])
-        rows.append({"doc_id": sents.at[i, "doc_id"], "sent_id": sents.at[i, "sent_id"],
+        tags = [f"targets: {t['actors'] or '-'}"] + (["attributed"] if attributed else [])
+        rows.append({"doc_id": doc_id, "sent_id": sent_id,
                      "relations_stance": float(r), "us_stance": float(u),
-                     "is_relations_target": bool(t.is_relations_target),
-                     "relations_relevance": float(t.relations_relevance),
-                     "is_us_target": bool(t.is_us_target), "attributed": attributed,
+                     "is_relations_target": bool(t["is_relations_target"]),
+                     "relations_relevance": float(t["relations_relevance"]),
+                     "is_us_target": bool(is_us), "attributed": attributed,
                      "evidence": (evidence + " | " if evidence else "") + "; ".join(tags),
                      "method": method})
     return pd.DataFrame(rows, columns=SENTENCE_COLUMNS)
@@ -496,14 +505,14 @@ def score_documents(sentence_scores: pd.DataFrame, *, n_boot: int = 1000, prior:
         relations_label, us_label, method`` (one row per document, sorted by doc_id).
     """
     rng = np.random.default_rng(random_state)
-    s = sentence_scores.sort_values(["doc_id", "sent_id"], kind="mergesort")
-    weights = {d: sentence_weights(s, d) for d in ("relations", "us")}
+    s = sentence_scores.sort_values(["doc_id", "sent_id"], kind="mergesort").reset_index(drop=True)
+    values = {d: s[f"{d}_stance"].to_numpy(float) for d in ("relations", "us")}
+    weights = {d: sentence_weights(s, d).to_numpy(float) for d in ("relations", "us")}
     rows = []
-    for doc_id, idx in s.groupby("doc_id", sort=True).groups.items():
+    for doc_id, idx in sorted(s.groupby("doc_id", sort=True).indices.items()):
         row = {"doc_id": doc_id}
         for dim in ("relations", "us"):
-            v = s.loc[idx, f"{dim}_stance"].to_numpy(float)
-            w = weights[dim].loc[idx].to_numpy(float)
+            v, w = values[dim][idx], weights[dim][idx]
             point = _aggregate(v, w, prior)
             if w.sum() > 0:
                 b = rng.integers(0, len(v), size=(n_boot, len(v)))

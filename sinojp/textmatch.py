@@ -22,12 +22,11 @@ def non_overlapping(text: str, patterns: Iterable[tuple[re.Pattern[str], str, An
     list of (start, end, surface, payload)
         Sorted by position.
     """
+    lower = text.lower()
+    candidates = [p for p in patterns if p[1] in lower]  # one C-level scan per literal, kept in order
     taken: list[tuple[int, int]] = []
     hits = []
-    lower = text.lower()
-    for pattern, literal, payload in patterns:
-        if literal not in lower:
-            continue
+    for pattern, _, payload in candidates:
         for m in pattern.finditer(text):
             s, e = m.span()
             if any(s < te and ts < e for ts, te in taken):

@@ -19,6 +19,7 @@ apposition anywhere in the document.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from functools import lru_cache
 
 import pandas as pd
@@ -28,6 +29,7 @@ from sinojp.actors import load_rules, match_actors
 VOICE_COLUMNS = ["doc_id", "sent_id", "speaker", "role", "country", "cue", "statement", "stance"]
 
 _CURLY = re.compile(r"“([^”]+)”")
+_STRAIGHT = re.compile('"')
 _TITLES = {"minister", "president", "premier", "secretary", "dr", "dr.", "mr", "mr.", "ms", "ms.", "prof",
            "prof.", "chairman", "spokesperson", "ambassador"}
 _TURN = re.compile(r"^\s*(?P<label>(?:(?:Dr|Prof|Mr|Ms|Mrs)\.\s*)?[A-Za-z][\w'’.-]*(?:\s+[A-Za-z][\w'’.-]*){0,3})\s*:\s+\S")
@@ -62,7 +64,7 @@ def _role_regex() -> tuple[re.Pattern, dict]:
 def quotations(text: str, min_words: int = 1) -> list[str]:
     """Quoted spans of a sentence: curly pairs, and straight quotes paired in order of appearance."""
     spans = [m.group(1) for m in _CURLY.finditer(text)]
-    straight = [i for i, ch in enumerate(text) if ch == '"']
+    straight = [m.start() for m in _STRAIGHT.finditer(text)] if '"' in text else []
     spans += [text[a + 1:b] for a, b in zip(straight[::2], straight[1::2])]
     return [q.strip() for q in spans if len(q.split()) >= min_words]
 
@@ -172,9 +174,11 @@ def _paragraph_turns(doc: pd.DataFrame) -> dict:
     opens at least two paragraphs. Paragraph text is rebuilt from its
     sentences so that a segmenter splitting "Dr." does not hide the label.
     """
-    paras = doc.groupby("para_id", sort=True)["text"].apply(lambda t: " ".join(map(str, t)))
-    found = {p: m for p, text in paras.items() if (m := _TURN.match(text))}
-    counts = pd.Series([m.group("label").lower() for m in found.values()]).value_counts()
+    pieces: dict = {}
+    for para, text in zip(doc["para_id"], doc["text"]):
+        pieces.setdefault(para, []).append(str(text))
+    found = {p: m for p in sorted(pieces) if (m := _TURN.match(" ".join(pieces[p])))}
+    counts = Counter(m.group("label").lower() for m in found.values())
     first_form: dict[str, str] = {}
     turns = {}
     for p, m in found.items():
@@ -185,11 +189,14 @@ def _paragraph_turns(doc: pd.DataFrame) -> dict:
     return turns
 
 
-def _resolve_surname(speaker: str, doc_text: str) -> str:
-    """A one-word speaker ("Wang") becomes the full name of a person named in the document."""
+def _resolve_surname(speaker: str, doc_text: str, doc_mentions: list[dict] | None = None) -> str:
+    """A one-word speaker ("Wang") becomes the full name of a person named in the document.
+
+    ``doc_mentions`` are ``match_actors(doc_text)`` when the caller has them already.
+    """
     if " " in speaker or match_actors(speaker):
         return speaker
-    for m in match_actors(doc_text):
+    for m in match_actors(doc_text) if doc_mentions is None else doc_mentions:
         words = [w.lower() for w in m["surface"].split()]
         if m["type"] == "person" and len(words) > 1 and speaker.lower() in words:
             return m["surface"]
@@ -228,6 +235,7 @@ def extract_voices(sentences: pd.DataFrame, scores: pd.DataFrame | None = None) 
     for doc_id, doc in sents.groupby("doc_id", sort=True):
         doc_text = " ".join(doc["text"].astype(str))
         turns = _paragraph_turns(doc)
+        doc_mentions = None
         offset, last_para, last_subject = 0, None, ""
         for sent_id, text, para in doc[["sent_id", "text", "para_id"]].itertuples(index=False):
             text = str(text)
@@ -250,7 +258,9 @@ def extract_voices(sentences: pd.DataFrame, scores: pd.DataFrame | None = None) 
             if not cue:
                 last_subject = persons[0]["surface"] if persons else last_subject
                 continue
-            speaker = _resolve_surname(speaker, doc_text) if speaker else ""
+            if speaker and " " not in speaker and doc_mentions is None:
+                doc_mentions = match_actors(doc_text)  # once per document, only when needed
+            speaker = _resolve_surname(speaker, doc_text, doc_mentions) if speaker else ""
             # a named speaker is the likeliest antecedent of the next "he" / "she"
             named = speaker and speaker.lower() not in _PRONOUNS and any(w[:1].isupper() for w in speaker.split())
             last_subject = speaker if named else (persons[0]["surface"] if persons else last_subject)
