@@ -20,7 +20,7 @@ from importlib import resources
 import pandas as pd
 import yaml
 
-from sinojp.textmatch import non_overlapping
+from sinojp.textmatch import PatternSet, non_overlapping
 
 GAZETTEER_COLUMNS = ["actor", "alias", "country", "role", "type", "case_sensitive"]
 
@@ -67,21 +67,14 @@ def _alias_pattern(alias: str) -> str:
 
 
 @lru_cache(maxsize=8)
-def _compiled(path: str | None = None) -> tuple[tuple[re.Pattern, str, tuple[str, ...]], ...]:
+def _compiled(path: str | None = None) -> PatternSet:
     gaz = load_gazetteer(path)
     order = gaz.assign(_len=gaz["alias"].str.len()).sort_values(
         ["_len", "alias"], ascending=[False, True], kind="mergesort")
-    out = []
-    for row in order.itertuples(index=False):
-        flags = 0 if row.case_sensitive else re.IGNORECASE
-        out.append((re.compile(_alias_pattern(row.alias), flags), _literal(row.alias),
-                    (row.actor, row.alias, row.country, row.role, row.type)))
-    return tuple(out)
-
-
-def _literal(term: str) -> str:
-    """The longest apostrophe-free lower-case piece of a term: a cheap pre-filter before the regex."""
-    return max(re.split(r"['’*\s]", term.lower()), key=len)
+    return PatternSet.build(
+        (row.alias, re.compile(_alias_pattern(row.alias), 0 if row.case_sensitive else re.IGNORECASE),
+         (row.actor, row.alias, row.country, row.role, row.type))
+        for row in order.itertuples(index=False))
 
 
 def match_actors(text: str, path: str | None = None) -> list[dict]:

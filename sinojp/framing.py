@@ -29,7 +29,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sinojp.actors import _literal
+from sinojp.textmatch import PatternSet, text_words
 
 FRAMES: tuple[str, ...] = (
     "diplomacy", "economy", "security", "us_factor",
@@ -91,11 +91,12 @@ def _term_regex(term: str, case_sensitive: bool) -> str:
 
 
 @lru_cache(maxsize=8)
-def _compiled(path: str | None = None) -> tuple[tuple[str, tuple[tuple[str, float], ...], tuple[str, ...], tuple[str, ...]], ...]:
-    """Per frame, its terms longest first, each term's regex alternative and literal.
+def _compiled(path: str | None = None) -> tuple[tuple[str, tuple[tuple[str, float], ...], tuple[str, ...], PatternSet], ...]:
+    """Per frame: its terms longest first, each term's regex alternative, and the terms' literals.
 
-    Alternative ``i`` is the named group ``t<i>`` (term ``i``); the literal is the term's longest
-    lower-case piece, which a text must contain for the term to match.
+    Alternative ``i`` is the named group ``t<i>`` (term ``i``); the literals (the terms' longest
+    lower-case pieces, which a text must contain for the term to match) sit in a
+    :class:`~sinojp.textmatch.PatternSet`.
     """
     book = load_codebook(path)
     out = []
@@ -108,7 +109,9 @@ def _compiled(path: str | None = None) -> tuple[tuple[str, tuple[tuple[str, floa
             continue
         alternatives = tuple(f"(?P<t{i}>{_term_regex(r.term, r.case_sensitive)})"
                              for i, r in enumerate(rows.itertuples(index=False)))
-        out.append((frame, terms, alternatives, tuple(_literal(t) for t, _ in terms)))
+        # the index only serves its literal pre-filter: the frame's regex is the alternation
+        literals = PatternSet.build((t, None, None) for t, _ in terms)
+        out.append((frame, terms, alternatives, literals))
     return tuple(out)
 
 
@@ -131,10 +134,11 @@ def match_frames(text: str, codebook: str | None = None) -> list[dict]:
     """
     hits = []
     lower = text.lower()
+    words = text_words(lower)
     for frame, terms, alternatives, literals in _compiled(codebook):
         # a term whose literal is absent can never win a position, so the alternation over the
         # remaining terms finds exactly the matches of the full one, with far fewer branches
-        present = tuple(alt for alt, lit in zip(alternatives, literals) if lit in lower)
+        present = tuple(alternatives[i] for i in literals.candidates(lower, words))
         if not present:
             continue
         for m in _alternation(present).finditer(text):

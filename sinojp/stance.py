@@ -46,9 +46,9 @@ import numpy as np
 import pandas as pd
 
 from sinojp import metrics
-from sinojp.textmatch import non_overlapping
-from sinojp.actors import _literal, detect_targets, load_rules
-from sinojp.voices import _paragraph_turns, is_attributed
+from sinojp.actors import detect_targets, load_rules
+from sinojp.textmatch import PatternSet, non_overlapping
+from sinojp.voices import _turns, is_attributed
 
 DEFAULT_METHOD = "lexicon"
 METHODS = ("lexicon", "supervised", "vader")
@@ -92,21 +92,24 @@ def _term_pattern(term: str) -> str:
 
 
 @lru_cache(maxsize=4)
-def _lexicon_patterns(path: str | None = None) -> dict[str, tuple]:
+def _lexicon_patterns(path: str | None = None) -> dict[str, PatternSet]:
     lex = load_lexicon(path)
     out = {}
     for dim, sub in lex.groupby("dimension", sort=True):
         sub = sub.assign(_n=sub["term"].str.len()).sort_values(["_n", "term"], ascending=[False, True],
                                                                  kind="mergesort")
-        out[dim] = tuple((re.compile(_term_pattern(r.term), re.IGNORECASE), _literal(r.term),
-                          (r.category, int(r.polarity) * float(r.weight))) for r in sub.itertuples(index=False))
+        out[dim] = PatternSet.build((r.term, re.compile(_term_pattern(r.term), re.IGNORECASE),
+                                     (r.category, int(r.polarity) * float(r.weight)))
+                                    for r in sub.itertuples(index=False))
     return out
 
 
 def _match_terms(text: str, dimension: str, path: str | None = None) -> list[tuple]:
     """Non-overlapping lexicon hits (longest term first): (start, end, surface, category, value)."""
-    return [(s, e, surface, category, value) for s, e, surface, (category, value)
-            in non_overlapping(text, _lexicon_patterns(path).get(dimension, ()))]
+    patterns = _lexicon_patterns(path).get(dimension)
+    if patterns is None:
+        return []
+    return [(s, e, surface, category, value) for s, e, surface, (category, value) in non_overlapping(text, patterns)]
 
 
 def _phrase_index(phrases: list[str]) -> dict[str, tuple[tuple[str, ...], ...]]:
@@ -393,9 +396,11 @@ def _interview_sentences(sents: pd.DataFrame) -> np.ndarray:
     if "para_id" not in sents:
         return np.zeros(len(sents), dtype=bool)
     flags = np.zeros(len(sents), dtype=bool)
-    for _, doc in sents.groupby("doc_id", sort=False):
-        turns = _paragraph_turns(doc)
-        flags[doc.index.to_numpy()] = doc["para_id"].isin(list(turns)).to_numpy()
+    paras, texts = sents["para_id"].tolist(), sents["text"].tolist()
+    for idx in sents.groupby("doc_id", sort=False).indices.values():
+        turns = _turns([paras[i] for i in idx], [texts[i] for i in idx])
+        if turns:
+            flags[idx] = [paras[i] in turns for i in idx]
     return flags
 
 

@@ -21,6 +21,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 from functools import lru_cache
+from itertools import groupby
+from operator import itemgetter
 
 import pandas as pd
 
@@ -174,8 +176,13 @@ def _paragraph_turns(doc: pd.DataFrame) -> dict:
     opens at least two paragraphs. Paragraph text is rebuilt from its
     sentences so that a segmenter splitting "Dr." does not hide the label.
     """
+    return _turns(doc["para_id"].tolist(), doc["text"].tolist())
+
+
+def _turns(para_ids: list, texts: list) -> dict:
+    """:func:`_paragraph_turns` over the sentences' paragraph ids and texts (in sentence order)."""
     pieces: dict = {}
-    for para, text in zip(doc["para_id"], doc["text"]):
+    for para, text in zip(para_ids, texts):
         pieces.setdefault(para, []).append(str(text))
     found = {p: m for p in sorted(pieces) if (m := _TURN.match(" ".join(pieces[p])))}
     counts = Counter(m.group("label").lower() for m in found.values())
@@ -227,18 +234,20 @@ def extract_voices(sentences: pd.DataFrame, scores: pd.DataFrame | None = None) 
     if scores is None:
         from sinojp.stance import score_sentences  # local import: stance uses this module
         scores = score_sentences(sentences)
-    stance = scores.set_index(["doc_id", "sent_id"])["relations_stance"]
+    stance = dict(zip(zip(scores["doc_id"], scores["sent_id"]), scores["relations_stance"]))
     sents = sentences.sort_values(["doc_id", "sent_id"], kind="mergesort")
     if "para_id" not in sents:
         sents = sents.assign(para_id=sents["sent_id"])
     rows = []
-    for doc_id, doc in sents.groupby("doc_id", sort=True):
-        doc_text = " ".join(doc["text"].astype(str))
-        turns = _paragraph_turns(doc)
+    records = zip(sents["doc_id"].tolist(), sents["sent_id"].tolist(), sents["text"].astype(str).tolist(),
+                  sents["para_id"].tolist())
+    for doc_id, group in groupby(records, key=itemgetter(0)):
+        doc = list(group)
+        doc_text = " ".join(r[2] for r in doc)
+        turns = _turns([r[3] for r in doc], [r[2] for r in doc])
         doc_mentions = None
         offset, last_para, last_subject = 0, None, ""
-        for sent_id, text, para in doc[["sent_id", "text", "para_id"]].itertuples(index=False):
-            text = str(text)
+        for _, sent_id, text, para in doc:
             offset = 0 if para != last_para else offset
             last_para, start, offset = para, offset, offset + len(text) + 1
             app = ""
