@@ -137,6 +137,7 @@ END_OF_PIECE_RULES = {"copyright_promo", "image_credit", "author_bio", "byline",
 BLOCK_RULES = {"related_block", "comment_form"}
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’.-]*|\d[\d,.%]*")
+_LOWER_INITIAL = re.compile(r"(?:^| )[a-z]")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _DATE_ONLY_EXTRA = re.compile(r"[\s,|:.\-–—]|\b(mon|tues|wednes|thurs|fri|satur|sun)day\b|\b(am|pm|jst|gmt|utc|ist|bst|cst|est|edt|cet|hkt|sgt|bjt)\b|\d{1,2}:\d{2}(:\d{2})?", re.I)
 _SCRAPER_DATE = re.compile(r"^\s*date\s+(\d{4}-\d{2}-\d{2})\s+")
@@ -152,7 +153,8 @@ def is_prose(line: str, min_words: int = 12) -> bool:
     toks = words(line)
     if len(toks) < min_words:
         return False
-    lowers = sum(1 for t in toks if t[0].islower())
+    # tokens hold no spaces, so each lower-case initial follows the start or a space of the join
+    lowers = len(_LOWER_INITIAL.findall(" ".join(toks)))
     if lowers / len(toks) < 0.25:
         return False
     return bool(re.search(r"[.!?:;\"')\]]\s*$", line)) or len(toks) >= 20
@@ -326,8 +328,9 @@ def clean_page(raw_text: str, known_title: str = "") -> PageResult:
     # Prose lines that are repeated later (teasers / standfirsts) do not open the body.
     prose_idx = [k for k, d in enumerate(undecided) if not d.rule and is_prose(d.text)]
     body_start = None
+    later_prose = [k for k, d in enumerate(undecided) if is_prose(d.text)]
     for k in prose_idx:
-        later = [d for d in undecided[k + 1:] if is_prose(d.text)]
+        later = [undecided[j] for j in later_prose if j > k]
         if any(_similar(undecided[k].text, d.text) > 0.85 for d in later):
             undecided[k].label, undecided[k].rule = BOILERPLATE, "repeated_teaser"
             continue
