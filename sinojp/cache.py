@@ -16,6 +16,7 @@ import hashlib
 import json
 import pickle
 import sqlite3
+import threading
 import zlib
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
@@ -86,9 +87,12 @@ class DocumentCache:
         self.hits = 0
         self.misses = 0
         self._db: sqlite3.Connection | None = None
+        self._lock = threading.Lock()
         if self.path is not None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(self.path)
+            # the parallel engines pull the next chunk (and so call get_many) from their dispatch
+            # thread while this thread stores results: one connection, shared under a lock
+            self._db = sqlite3.connect(self.path, check_same_thread=False)
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.execute("CREATE TABLE IF NOT EXISTS results (stage TEXT NOT NULL, key TEXT NOT NULL, "
@@ -104,16 +108,18 @@ class DocumentCache:
         """The stored values of those ``keys`` that are in the cache (key -> value)."""
         keys = list(dict.fromkeys(keys))
         found: dict[str, Any] = {}
-        if self._db is not None:
-            for start in range(0, len(keys), 500):
-                batch = keys[start:start + 500]
-                marks = ",".join("?" * len(batch))
-                rows = self._db.execute(f"SELECT key, value FROM results WHERE stage = ? AND key IN ({marks})",
-                                        [stage, *batch])
-                for key, blob in rows:
-                    found[key] = pickle.loads(zlib.decompress(blob))
-        self.hits += len(found)
-        self.misses += len(keys) - len(found)
+        blobs: list[tuple[str, bytes]] = []
+        with self._lock:
+            if self._db is not None:
+                for start in range(0, len(keys), 500):
+                    batch = keys[start:start + 500]
+                    marks = ",".join("?" * len(batch))
+                    blobs.extend(self._db.execute(
+                        f"SELECT key, value FROM results WHERE stage = ? AND key IN ({marks})", [stage, *batch]))
+            self.hits += len(blobs)
+            self.misses += len(keys) - len(blobs)
+        for key, blob in blobs:
+            found[key] = pickle.loads(zlib.decompress(blob))
         return found
 
     def put_many(self, stage: str, items: Mapping[str, Any]) -> None:
@@ -122,22 +128,24 @@ class DocumentCache:
             return
         rows = [(stage, key, zlib.compress(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), 3))
                 for key, value in items.items()]
-        with self._db:
+        with self._lock, self._db:
             self._db.executemany("INSERT OR REPLACE INTO results (stage, key, value) VALUES (?, ?, ?)", rows)
 
     def count(self, stage: str | None = None) -> int:
         """Number of stored entries (of one stage, or all)."""
-        if self._db is None:
-            return 0
-        if stage is None:
-            return int(self._db.execute("SELECT COUNT(*) FROM results").fetchone()[0])
-        return int(self._db.execute("SELECT COUNT(*) FROM results WHERE stage = ?", (stage,)).fetchone()[0])
+        with self._lock:
+            if self._db is None:
+                return 0
+            if stage is None:
+                return int(self._db.execute("SELECT COUNT(*) FROM results").fetchone()[0])
+            return int(self._db.execute("SELECT COUNT(*) FROM results WHERE stage = ?", (stage,)).fetchone()[0])
 
     def close(self) -> None:
         """Close the database connection."""
-        if self._db is not None:
-            self._db.close()
-            self._db = None
+        with self._lock:
+            if self._db is not None:
+                self._db.close()
+                self._db = None
 
     def __enter__(self) -> "DocumentCache":
         return self

@@ -89,3 +89,23 @@ def test_cache_survives_a_new_export_with_rows_inserted_above(tmp_path, seeds_di
     for name in ("manifest.csv", "removals.csv", "documents.csv"):
         assert (tmp_path / "o2" / name).read_bytes() == (tmp_path / "o3" / name).read_bytes(), name
     assert set(april.manifest["source"].str.split(":").str[0]) == {"april.jsonl"}
+
+
+def test_cache_with_parallel_workers(tmp_path, sample_dir):
+    # the default run: worker processes and the cache; joblib asks for the next chunk, and so
+    # reads the cache, from its own dispatch thread while this thread stores results
+    import json
+
+    rows = [{"id": p.stem, "text": p.read_text(encoding="utf-8")} for p in sorted((sample_dir / "raw").glob("*.txt"))]
+    export = tmp_path / "sample.jsonl"
+    export.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    kwargs = dict(figures=False, chunk_size=1, cache_dir=tmp_path / "cache")  # more chunks than are dispatched at once
+    first = stream.run_streaming(export, tmp_path / "o1", n_jobs=2, **kwargs)
+    second = stream.run_streaming(export, tmp_path / "o2", n_jobs=2, **kwargs)
+    assert first.cache["clean"] == {"hits": 0, "misses": len(rows)}
+    assert second.cache["clean"] == {"hits": len(rows), "misses": 0}
+    assert second.cache["analyse"]["misses"] == 0
+    serial = stream.run_streaming(export, tmp_path / "o3", n_jobs=1, cache=False, figures=False, chunk_size=2)
+    for name in ("documents.csv", "sentences.csv", "manifest.csv"):
+        assert (tmp_path / "o2" / name).read_bytes() == (tmp_path / "o3" / name).read_bytes(), name
+    assert len(serial.documents) == len(second.documents)
