@@ -187,13 +187,19 @@ def is_name_line(line: str) -> bool:
     return all(re.match(r"^[A-Z][\w'’-]*\.?$|^[A-Z]\.?$", t) for t in toks)
 
 
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+
+
 def _key(line: str) -> str:
-    return re.sub(r"[^a-z0-9]+", " ", line.lower()).strip()
+    return _NON_ALNUM.sub(" ", line.lower()).strip()
 
 
 def _similar(a: str, b: str) -> float:
     """Token-set containment of the shorter line in the longer (0..1)."""
-    ta, tb = set(_key(a).split()), set(_key(b).split())
+    return _containment(set(_key(a).split()), set(_key(b).split()))
+
+
+def _containment(ta: set[str], tb: set[str]) -> float:
     if not ta or not tb:
         return 0.0
     return len(ta & tb) / min(len(ta), len(tb))
@@ -328,10 +334,9 @@ def clean_page(raw_text: str, known_title: str = "") -> PageResult:
     # Prose lines that are repeated later (teasers / standfirsts) do not open the body.
     prose_idx = [k for k, d in enumerate(undecided) if not d.rule and is_prose(d.text)]
     body_start = None
-    later_prose = [k for k, d in enumerate(undecided) if is_prose(d.text)]
+    later_prose = {k: set(_key(d.text).split()) for k, d in enumerate(undecided) if is_prose(d.text)}
     for k in prose_idx:
-        later = [undecided[j] for j in later_prose if j > k]
-        if any(_similar(undecided[k].text, d.text) > 0.85 for d in later):
+        if any(_containment(later_prose[k], words_j) > 0.85 for j, words_j in later_prose.items() if j > k):
             undecided[k].label, undecided[k].rule = BOILERPLATE, "repeated_teaser"
             continue
         body_start = k

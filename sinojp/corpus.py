@@ -182,11 +182,11 @@ def language_problem(text: str) -> str:
     """
     cjk = len(_CJK.findall(text))
     words = _LATIN_WORD.findall(text)
-    latin_chars = sum(len(w) for w in words)
+    latin_chars = len("".join(words))
     if cjk > latin_chars:
         return f"non-English text ({cjk} CJK characters, {len(words)} Latin words)"
     if len(words) >= 30:
-        share = sum(1 for w in words if w.lower() in _EN_FUNCTION) / len(words)
+        share = sum(map(_EN_FUNCTION.__contains__, map(str.lower, words))) / len(words)
         if share < 0.08:
             return f"non-English text (only {share:.0%} English function words)"
     if len(words) < MIN_WORDS:
