@@ -23,7 +23,9 @@ from scipy.optimize import linear_sum_assignment
 
 
 def _as_bool_csc(counts: sparse.spmatrix | np.ndarray, columns: np.ndarray) -> sparse.csc_matrix:
-    sub = sparse.csc_matrix(counts)[:, columns]
+    # select the columns first: converting all of a large CSR matrix to CSC would copy it whole
+    matrix = counts if sparse.issparse(counts) else sparse.csr_matrix(counts)
+    sub = sparse.csc_matrix(matrix[:, columns])
     sub.data = np.ones_like(sub.data, dtype=np.float64)
     sub.eliminate_zeros()
     return sub

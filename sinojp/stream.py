@@ -828,10 +828,9 @@ def fit_topics_file(path: str | Path, doc_ids: list[str], random_state: int = 0,
     empty = pd.DataFrame(columns=["topic", "label", "top_terms", "npmi", "prevalence"])
     if not doc_ids:
         return None, empty
-    paras = pd.read_parquet(path, columns=["doc_id", "para_id", "text"])
     with threadpool_limits(limits=thread_limits):
-        try:
-            model = topics.fit_topics(paras, pd.DataFrame({"doc_id": doc_ids}), random_state=random_state)
+        try:  # texts are read in blocks, never all at once (topics.fit_topics_parquet)
+            model = topics.fit_topics_parquet(path, pd.DataFrame({"doc_id": doc_ids}), random_state=random_state)
         except ValueError:
             return None, empty
     return model, topics.topics_table(model)

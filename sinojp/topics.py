@@ -24,14 +24,18 @@ but incoherent one wins.
 Large corpora (more than ``online_threshold`` paragraphs) use online variational LDA fed with
 ``partial_fit`` on streamed row blocks, and MiniBatchNMF; selection then runs on a seeded subsample
 of ``selection_max_units`` paragraphs and the chosen model is refitted on all of them. Matrices stay
-sparse throughout; only the paragraph-by-topic shares are dense.
+sparse throughout; only the paragraph-by-topic shares are dense. :func:`fit_topics_parquet` fits
+paragraphs stored on disk, reading their texts in blocks and holding only the sparse counts, with
+the result of :func:`fit_topics`; ``n_jobs`` evaluates selection candidates in parallel processes,
+again with the same result.
 """
 
 from __future__ import annotations
 
 import warnings
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -42,7 +46,13 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_extraction.text import TfidfTransformer
 
 from sinojp.coherence import diversity, stability, topic_npmi
-from sinojp.vocabulary import PHRASE_JOINER, Vocabulary, VocabularySettings, build_vocabulary
+from sinojp.vocabulary import (
+    PHRASE_JOINER,
+    EmptyVocabularyError,
+    Vocabulary,
+    VocabularySettings,
+    build_vocabulary_blocks,
+)
 
 ALGORITHMS: tuple[str, ...] = ("lda", "nmf")
 
@@ -72,7 +82,8 @@ class TopicSettings:
     online_threshold : int
         Above this many paragraphs, online LDA and MiniBatchNMF are used.
     block_size, batch_size, online_passes : int
-        Rows per streamed block, rows per mini-batch, passes over the data of online LDA.
+        Rows per streamed block (of online LDA and of texts read from disk), rows per mini-batch,
+        passes over the data of online LDA.
     selection_max_units : int
         Model selection on large corpora runs on a seeded subsample of this many paragraphs.
     n_passages : int
@@ -373,11 +384,28 @@ def choose_model(selection: pd.DataFrame, settings: TopicSettings = TopicSetting
     return table
 
 
+def _evaluate_limited(limits: dict[str, int] | None, counts: sparse.csr_matrix, terms: np.ndarray, algorithm: str,
+                      k: int, random_state: int, settings: TopicSettings) -> tuple[dict, FittedModel, np.ndarray]:
+    """:func:`evaluate_candidate` under the caller's BLAS / OpenMP thread limits (for worker processes)."""
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=limits):
+        return evaluate_candidate(counts, terms, algorithm, k, random_state, settings)
+
+
 def select_model(
     counts: sparse.csr_matrix, terms: np.ndarray, algorithms: Sequence[str] | None = None,
     k_values: Sequence[int] | None = None, random_state: int = 0, settings: TopicSettings = TopicSettings(),
+    n_jobs: int = 1,
 ) -> tuple[pd.DataFrame, dict[tuple[str, int], tuple[FittedModel, np.ndarray]]]:
     """Evaluate all candidates and choose one.
+
+    Parameters
+    ----------
+    n_jobs : int
+        Candidates evaluated at once, in joblib worker processes (1: one after the other, here).
+        Every fit has its own seed and runs under this process's thread limits, so the result
+        does not depend on ``n_jobs``.
 
     Returns
     -------
@@ -390,12 +418,19 @@ def select_model(
     ks = [k for k in (k_values or settings.k_range) if 2 <= k < n_units and k <= counts.shape[1]]
     if not ks:
         raise ValueError(f"No usable number of topics for {n_units} paragraphs and {counts.shape[1]} terms.")
-    rows, fitted = [], {}
-    for algorithm in algorithms:
-        for k in ks:
-            row, model, per_topic = evaluate_candidate(counts, terms, algorithm, k, random_state, settings)
-            rows.append(row)
-            fitted[(algorithm, k)] = (model, per_topic)
+    candidates = [(algorithm, k) for algorithm in algorithms for k in ks]
+    if n_jobs == 1:
+        evaluated = [evaluate_candidate(counts, terms, a, k, random_state, settings) for a, k in candidates]
+    else:
+        from joblib import Parallel, delayed
+        from threadpoolctl import threadpool_info
+
+        limits = {info["user_api"]: info["num_threads"] for info in threadpool_info()}
+        evaluated = Parallel(n_jobs=n_jobs)(
+            delayed(_evaluate_limited)(limits, counts, terms, a, k, random_state, settings) for a, k in candidates
+        )
+    rows = [row for row, _, _ in evaluated]
+    fitted = {candidate: (model, per_topic) for candidate, (_, model, per_topic) in zip(candidates, evaluated)}
     table = pd.DataFrame(rows).round({"npmi": 3, "npmi_se": 3, "diversity": 3, "stability": 3})
     return choose_model(table, settings), fitted
 
@@ -436,6 +471,35 @@ def _document_shares(ids: pd.Series, shares: np.ndarray, weights: np.ndarray, or
     return out[["doc_id", "n_paragraphs", "n_terms", *cols, "top_topic"]]
 
 
+def _passage_picks(paragraph_topics: pd.DataFrame, n: int, one_per_document: bool = True) -> list[tuple[int, int, int]]:
+    """``(topic, rank, position)`` of each topic's ``n`` most representative rows of ``paragraph_topics``.
+
+    Rows are ranked by the topic's share, largest first, ties by ``doc_id`` then ``para_id``;
+    with ``one_per_document`` a document's best row comes before any second row of a document.
+    """
+    cols = [c for c in paragraph_topics.columns if c.startswith("topic_")]
+    codes, _ = pd.factorize(paragraph_topics["doc_id"], sort=True)
+    para = paragraph_topics["para_id"].to_numpy()
+    picks = []
+    for t, col in enumerate(cols):
+        order = np.lexsort((para, codes, -paragraph_topics[col].to_numpy(dtype=float)))
+        if one_per_document:
+            first = np.sort(np.unique(codes[order], return_index=True)[1])
+            if len(first) < n:
+                first = np.concatenate([first, np.setdiff1d(np.arange(len(order)), first, assume_unique=True)])
+            order = order[first[:n]]
+        picks.extend((t, rank, int(position)) for rank, position in enumerate(order[:n]))
+    return picks
+
+
+def _passages_table(paragraph_topics: pd.DataFrame, picks: list[tuple[int, int, int]], texts: Sequence[str]) -> pd.DataFrame:
+    rows = []
+    for (t, rank, position), text in zip(picks, texts):
+        row = paragraph_topics.iloc[position]
+        rows.append((t, rank, row["doc_id"], row["para_id"], round(float(row[f"topic_{t}"]), 3), text))
+    return pd.DataFrame(rows, columns=["topic", "rank", "doc_id", "para_id", "share", "text"])
+
+
 def representative_passages(paragraph_topics: pd.DataFrame, paragraphs: pd.DataFrame, n: int = 3, one_per_document: bool = True) -> pd.DataFrame:
     """The paragraphs that express each topic most purely.
 
@@ -455,18 +519,12 @@ def representative_passages(paragraph_topics: pd.DataFrame, paragraphs: pd.DataF
     pandas.DataFrame
         ``topic, rank, doc_id, para_id, share, text``.
     """
-    cols = [c for c in paragraph_topics.columns if c.startswith("topic_")]
+    paragraph_topics = paragraph_topics.reset_index(drop=True)
+    picks = _passage_picks(paragraph_topics, n, one_per_document)
     text = _paragraph_frame(paragraphs)[["doc_id", "para_id", "text"]]
-    merged = paragraph_topics.merge(text, on=["doc_id", "para_id"], how="left")
-    rows = []
-    for t, col in enumerate(cols):
-        ranked = merged.sort_values([col, "doc_id", "para_id"], ascending=[False, True, True], kind="mergesort")
-        if one_per_document:
-            first = ranked.drop_duplicates("doc_id")
-            ranked = pd.concat([first, ranked.drop(first.index)])
-        for rank, (_, row) in enumerate(ranked.head(n).iterrows()):
-            rows.append((t, rank, row["doc_id"], row["para_id"], round(float(row[col]), 3), row["text"]))
-    return pd.DataFrame(rows, columns=["topic", "rank", "doc_id", "para_id", "share", "text"])
+    keys = paragraph_topics.iloc[[position for _, _, position in picks]][["doc_id", "para_id"]]
+    texts = keys.merge(text, on=["doc_id", "para_id"], how="left")["text"]
+    return _passages_table(paragraph_topics, picks, texts)
 
 
 def _terms_table(topic_term: np.ndarray, terms: np.ndarray, n: int, weight: float) -> pd.DataFrame:
@@ -488,6 +546,7 @@ def fit_topics(
     settings: VocabularySettings = VocabularySettings(),
     topic_settings: TopicSettings = TopicSettings(),
     random_state: int = 0,
+    n_jobs: int = 1,
 ) -> TopicModelResult:
     """Fit, select and describe a topic model of the paragraphs of a corpus.
 
@@ -507,6 +566,8 @@ def fit_topics(
         Fitting and selection choices.
     random_state : int
         Seed of every random step.
+    n_jobs : int
+        Selection candidates fitted at once (see :func:`select_model`; the result is the same).
 
     Returns
     -------
@@ -516,18 +577,172 @@ def fit_topics(
         ``k == 0``, empty topic tables, <NA> top topics and the reason in ``note``.
     """
     paras = _paragraph_frame(paragraphs)
-    doc_order = list(documents["doc_id"]) if documents is not None else list(dict.fromkeys(paras["doc_id"]))
+    texts = paras["text"].tolist()
+    return fit_topics_blocks(paras[["doc_id", "para_id"]], lambda: (texts,), lambda rows: [texts[i] for i in rows],
+                             documents, k, algorithm, settings, topic_settings, random_state, n_jobs)
+
+
+def fit_topics_parquet(
+    path: str | Path,
+    documents: pd.DataFrame | None = None,
+    k: int | None = None,
+    algorithm: str | None = None,
+    settings: VocabularySettings = VocabularySettings(),
+    topic_settings: TopicSettings = TopicSettings(),
+    random_state: int = 0,
+    n_jobs: int = 1,
+) -> TopicModelResult:
+    """:func:`fit_topics` of paragraphs stored in Parquet, without loading their texts.
+
+    The texts are read in blocks of ``topic_settings.block_size`` rows (twice: phrase sample, then
+    counts); only the sparse counts, ``doc_id`` and ``para_id`` stay in memory, and the texts of
+    the representative passages are read back at the end. The result equals that of
+    :func:`fit_topics` on the table the file holds.
+
+    Parameters
+    ----------
+    path : str or Path
+        Parquet file with columns ``doc_id, text`` and optionally ``para_id``.
+    documents, k, algorithm, settings, topic_settings, random_state, n_jobs
+        As for :func:`fit_topics`.
+
+    Returns
+    -------
+    TopicModelResult
+    """
+    import pyarrow.parquet as pq
+
+    path = Path(path)
+    with pq.ParquetFile(path) as handle:
+        names = set(handle.schema_arrow.names)
+        sizes = np.array([handle.metadata.row_group(i).num_rows for i in range(handle.num_row_groups)], dtype=np.int64)
+    keys = _paragraph_keys(pd.read_parquet(path, columns=[c for c in ("doc_id", "para_id") if c in names]))
+
+    def read_texts() -> Iterator[list[str]]:
+        with pq.ParquetFile(path) as handle:
+            for batch in handle.iter_batches(batch_size=topic_settings.block_size, columns=["text"]):
+                yield _as_texts(batch.column(0).to_pylist())
+
+    def texts_at(rows: np.ndarray) -> list[str]:
+        starts = np.concatenate([[0], np.cumsum(sizes)])
+        groups = np.searchsorted(starts, rows, side="right") - 1
+        found: dict[int, str] = {}
+        with pq.ParquetFile(path) as handle:
+            for group in np.unique(groups):
+                column = handle.read_row_group(int(group), columns=["text"]).column(0)
+                for row in rows[groups == group]:
+                    found[int(row)] = _as_texts([column[int(row - starts[group])].as_py()])[0]
+        return [found[int(row)] for row in rows]
+
+    return fit_topics_blocks(keys, read_texts, texts_at, documents, k, algorithm, settings, topic_settings,
+                             random_state, n_jobs)
+
+
+def _as_texts(values: Sequence[object]) -> list[str]:
+    """Missing texts as empty strings, anything else as ``str`` (as :func:`_paragraph_frame`)."""
+    return ["" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v) for v in values]
+
+
+def _paragraph_keys(paragraphs: pd.DataFrame) -> pd.DataFrame:
+    """``doc_id, para_id`` of the paragraphs (``para_id`` counted within documents when missing)."""
+    if "doc_id" not in paragraphs.columns:
+        raise ValueError("paragraphs needs columns doc_id and text; missing ['doc_id']")
+    keys = paragraphs.reset_index(drop=True)
+    if "para_id" not in keys.columns:
+        keys = keys.assign(para_id=keys.groupby("doc_id", sort=False).cumcount())
+    return keys[["doc_id", "para_id"]]
+
+
+def _evidence(counts: sparse.csr_matrix, top_topic: np.ndarray, top_idx: Sequence[np.ndarray], terms: np.ndarray,
+              block: int = 65536) -> list[str]:
+    """Each unit's terms among its top topic's top terms, alphabetical and space-joined."""
+    in_top = np.zeros((len(top_idx), counts.shape[1]), dtype=bool)
+    for t, idx in enumerate(top_idx):
+        in_top[t, idx] = True
+    out: list[str] = []
+    for start in range(0, counts.shape[0], block):
+        part = counts[start: start + block]
+        rows = np.repeat(np.arange(part.shape[0]), np.diff(part.indptr))
+        keep = in_top[top_topic[start + rows], part.indices]
+        rows, cols = rows[keep], part.indices[keep]
+        order = np.lexsort((cols, rows))  # terms are alphabetical, so column order is word order
+        words = terms[cols[order]]
+        bounds = np.searchsorted(rows[order], np.arange(part.shape[0] + 1))
+        out.extend(" ".join(words[a:b]) for a, b in zip(bounds[:-1], bounds[1:]))
+    return out
+
+
+def _merge_rows(counts: sparse.csr_matrix, used: np.ndarray, spare: sparse.csr_matrix, unused: np.ndarray,
+                dtypes: tuple[np.dtype, np.dtype, np.dtype], block: int = 65536) -> sparse.csr_matrix:
+    """One CSR matrix of the rows ``counts`` (at positions ``used``) and ``spare`` (at ``unused``).
+
+    Entries keep their order within rows; ``dtypes`` are those of data, indices and indptr.
+    """
+    lengths = np.zeros(len(used) + len(unused), dtype=np.int64)
+    lengths[used], lengths[unused] = np.diff(counts.indptr), np.diff(spare.indptr)
+    indptr = np.concatenate([[0], np.cumsum(lengths)]).astype(dtypes[2])
+    data = np.empty(int(indptr[-1]), dtype=dtypes[0])
+    indices = np.empty(int(indptr[-1]), dtype=dtypes[1])
+    for source, rows in ((counts, used), (spare, unused)):
+        for start in range(0, len(rows), block):
+            stop = min(start + block, len(rows))
+            first, last = source.indptr[start], source.indptr[stop]
+            shift = indptr[rows[start:stop]].astype(np.int64) - source.indptr[start:stop]
+            dest = np.repeat(shift, np.diff(source.indptr[start: stop + 1])) + np.arange(first, last)
+            data[dest], indices[dest] = source.data[first:last], source.indices[first:last]
+    return sparse.csr_matrix((data, indices, indptr), shape=(len(lengths), counts.shape[1]))
+
+
+def fit_topics_blocks(
+    keys: pd.DataFrame,
+    read_texts: Callable[[], Iterable[Sequence[str]]],
+    texts_at: Callable[[np.ndarray], Sequence[str]],
+    documents: pd.DataFrame | None = None,
+    k: int | None = None,
+    algorithm: str | None = None,
+    settings: VocabularySettings = VocabularySettings(),
+    topic_settings: TopicSettings = TopicSettings(),
+    random_state: int = 0,
+    n_jobs: int = 1,
+) -> TopicModelResult:
+    """:func:`fit_topics` of paragraphs whose texts are read in blocks (the shared implementation).
+
+    Parameters
+    ----------
+    keys : pandas.DataFrame
+        ``doc_id, para_id`` of every paragraph, in the order the texts are read.
+    read_texts : callable
+        Returns a fresh iterable of blocks of texts (lists of str, in the order of ``keys``) at
+        each call; called twice.
+    texts_at : callable
+        Texts of the paragraphs at some row positions of ``keys`` (for representative passages).
+    documents, k, algorithm, settings, topic_settings, random_state, n_jobs
+        As for :func:`fit_topics`.
+
+    Returns
+    -------
+    TopicModelResult
+    """
+    keys = keys.reset_index(drop=True)
+    doc_order = list(documents["doc_id"]) if documents is not None else list(dict.fromkeys(keys["doc_id"]))
     try:
-        vocab = build_vocabulary(paras["text"].tolist(), settings)
-    except ValueError as err:
-        return _empty_result(doc_order, paras, settings, topic_settings, str(err))
+        vocab = build_vocabulary_blocks(read_texts, len(keys), settings)
+    except EmptyVocabularyError as err:
+        return _empty_result(doc_order, len(keys), settings, topic_settings, str(err))
     n_terms = np.asarray(vocab.counts.sum(axis=1)).ravel()
     used = np.flatnonzero(n_terms >= topic_settings.min_unit_terms)
     if len(used) < 3 or vocab.counts.shape[1] < 2:
         reason = (f"Only {len(used)} paragraphs have {topic_settings.min_unit_terms}+ vocabulary terms "
                   f"({vocab.counts.shape[1]} terms); too few for a topic model.")
-        return _empty_result(doc_order, paras, settings, topic_settings, reason, vocab)
-    counts = vocab.counts[used]
+        return _empty_result(doc_order, len(keys), settings, topic_settings, reason, vocab)
+    # While fitting, hold the modelled rows and the few others apart, not the whole matrix as well
+    # (all rows modelled: share the matrix; nothing below writes to it).
+    full = vocab.counts
+    dtypes = (full.data.dtype, full.indices.dtype, full.indptr.dtype)
+    unused = np.setdiff1d(np.arange(full.shape[0]), used, assume_unique=True)
+    counts, spare = (full, None) if not len(unused) else (full[used], full[unused])
+    vocab = replace(vocab, counts=None)
+    del full
     terms = vocab.terms
 
     sel_counts = counts
@@ -535,32 +750,38 @@ def fit_topics(
         rng = np.random.default_rng([random_state, 0])
         sel_counts = counts[np.sort(rng.choice(counts.shape[0], topic_settings.selection_max_units, replace=False))]
     selection, fitted = select_model(
-        sel_counts, terms, [algorithm] if algorithm else None, [k] if k else None, random_state, topic_settings
+        sel_counts, terms, [algorithm] if algorithm else None, [k] if k else None, random_state, topic_settings, n_jobs
     )
     chosen = selection[selection["chosen"]].iloc[0]
     algo, k_chosen = str(chosen["algorithm"]), int(chosen["k"])
     model, per_topic_stability = fitted[(algo, k_chosen)]
+    del fitted
     if sel_counts is not counts:
         model = fit_model(counts, algo, k_chosen, random_state, topic_settings)
+    del sel_counts
 
     # order topics by prevalence (mean document share), largest first
     weights = n_terms[used].astype(float)
-    ids = paras["doc_id"].iloc[used].reset_index(drop=True)
+    ids = keys["doc_id"].iloc[used].reset_index(drop=True)
     raw_docs = _document_shares(ids, model.unit_topic, weights, doc_order)
     raw_prev = raw_docs[topic_columns(k_chosen)].mean(axis=0).to_numpy()
+    del raw_docs
     order = np.argsort(-np.round(raw_prev, 12), kind="stable")
     topic_term = model.topic_term[order]
     unit_topic = model.unit_topic[:, order]
     per_topic_stability = per_topic_stability[order]
+    del model
 
     cols = topic_columns(k_chosen)
     doc_topics = _document_shares(ids, unit_topic, weights, doc_order)
+    del ids
     prevalence = doc_topics[cols].mean(axis=0).to_numpy()
 
     top_idx = top_indices(topic_term, topic_settings.n_top)
     top_terms = [list(terms[i]) for i in top_idx]
     fx = frex(topic_term, topic_settings.frex_weight)
     frex_terms = [list(terms[np.argsort(-fx[t], kind="stable")[: topic_settings.n_top]]) for t in range(k_chosen)]
+    top_topic = unit_topic.argmax(axis=1)
     topics = pd.DataFrame({
         "topic": np.arange(k_chosen),
         "label": [_label(f) for f in frex_terms],
@@ -569,21 +790,22 @@ def fit_topics(
         "npmi": np.round(topic_npmi(counts, top_idx), 3),
         "prevalence": np.round(prevalence, 3),
         "stability": np.round(per_topic_stability, 3),
-        "n_paragraphs": np.bincount(unit_topic.argmax(axis=1), minlength=k_chosen),
+        "n_paragraphs": np.bincount(top_topic, minlength=k_chosen),
     })
 
-    para_topics = paras.iloc[used][["doc_id", "para_id"]].reset_index(drop=True)
+    para_topics = keys.iloc[used].reset_index(drop=True)
     para_topics["n_terms"] = weights.astype(int)
     para_topics[cols] = np.round(unit_topic, 4)
-    para_topics["top_topic"] = unit_topic.argmax(axis=1)
+    para_topics["top_topic"] = top_topic
     para_topics["top_share"] = np.round(unit_topic.max(axis=1), 4)
-    top_sets = [set(t) for t in top_terms]
-    evidence = []
-    for row, t in zip(counts, para_topics["top_topic"]):
-        present = terms[row.indices]
-        evidence.append(" ".join(sorted(w for w in present if w in top_sets[t])))
-    para_topics["evidence"] = evidence
+    del unit_topic
+    para_topics["evidence"] = _evidence(counts, top_topic, top_idx, terms)
+    vocab = replace(vocab, counts=counts if spare is None else _merge_rows(counts, used, spare, unused, dtypes))
+    del spare
+    del counts
 
+    picks = _passage_picks(para_topics, topic_settings.n_passages)
+    passages = _passages_table(para_topics, picks, texts_at(used[[position for _, _, position in picks]]))
     doc_topics[cols] = doc_topics[cols].round(4)
     return TopicModelResult(
         algorithm=algo,
@@ -592,7 +814,7 @@ def fit_topics(
         doc_topics=doc_topics,
         paragraph_topics=para_topics,
         selection=selection,
-        passages=representative_passages(para_topics, paras, topic_settings.n_passages),
+        passages=passages,
         terms=_terms_table(topic_term, terms, topic_settings.n_top, topic_settings.frex_weight),
         vocabulary=vocab,
         topic_term=topic_term,
@@ -600,11 +822,11 @@ def fit_topics(
     )
 
 
-def _empty_result(doc_order: list, paras: pd.DataFrame, settings: VocabularySettings, topic_settings: TopicSettings,
+def _empty_result(doc_order: list, n_units: int, settings: VocabularySettings, topic_settings: TopicSettings,
                   note: str, vocab: Vocabulary | None = None) -> TopicModelResult:
     """A result without topics, for corpora too small to model (``note`` says why)."""
     if vocab is None:
-        vocab = Vocabulary(sparse.csr_matrix((len(paras), 0), dtype=np.int32), np.array([], dtype=object),
+        vocab = Vocabulary(sparse.csr_matrix((n_units, 0), dtype=np.int32), np.array([], dtype=object),
                            pd.DataFrame(columns=["phrase", "first", "second", "count", "llr", "pmi"]), 0, 0, 0, settings)
     docs = pd.DataFrame({"doc_id": doc_order, "n_paragraphs": 0, "n_terms": 0})
     docs["top_topic"] = pd.array([pd.NA] * len(docs), dtype="Int64")

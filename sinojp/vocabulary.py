@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Sequence
+from array import array
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -27,7 +28,7 @@ import pandas as pd
 from nltk.collocations import BigramCollocationFinder
 from nltk.metrics import BigramAssocMeasures
 from scipy import sparse
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 PHRASE_JOINER = "_"
 
@@ -35,6 +36,12 @@ _US = re.compile(r"\bU\.\s?S\.(?:\s?A\.)?|\bUS\b|\bUSA\b")
 _APOSTROPHES = re.compile(r"[\u2018\u2019\u02bc`´]")
 _POSSESSIVE = re.compile(r"'s\b")
 _TOKEN = re.compile(r"[a-z][a-z0-9]*")
+# a whole white-space separated piece that is "united_states" with leading / trailing punctuation
+_US_PIECE = re.compile(r"(?<!\S)[.,;:!?()\[\]\"']*united_states[.,;:!?()\[\]\"']*(?!\S)")
+
+
+class EmptyVocabularyError(ValueError):
+    """No term survives the cut-offs: the corpus is too small or the settings too strict."""
 
 
 @dataclass(frozen=True)
@@ -178,12 +185,13 @@ def tokenize(text: str) -> list[str]:
     text = _US.sub(" united_states ", text)
     text = _APOSTROPHES.sub("'", text).lower()
     text = _POSSESSIVE.sub("", text)
-    tokens: list[str] = []
-    for piece in text.split():
-        if piece.strip(".,;:!?()[]\"'") == "united_states":
-            tokens.append("united_states")
-        else:
-            tokens.extend(_TOKEN.findall(piece))
+    # a token never spans white space, so the tokens of the text are those of its white-space
+    # separated pieces; a piece that is "united_states" within punctuation stays one token
+    parts = _US_PIECE.split(text) if "united_states" in text else [text]
+    tokens = _TOKEN.findall(parts[0])
+    for part in parts[1:]:
+        tokens.append("united_states")
+        tokens.extend(_TOKEN.findall(part))
     return tokens
 
 
@@ -243,12 +251,16 @@ def join_phrases(tokens: Sequence[str], ranks: dict[tuple[str, str], int]) -> li
     >>> join_phrases(["prime", "minister", "shigeru"], {("prime", "minister"): 1, ("minister", "shigeru"): 0})
     ['prime', 'minister_shigeru']
     """
+    pair_ranks = list(map(ranks.get, zip(tokens, tokens[1:])))  # rank of the pair starting at i, or None
+    if pair_ranks.count(None) == len(pair_ranks):
+        return list(tokens)
+    pair_ranks.append(None)
     out: list[str] = []
     i = 0
     n = len(tokens)
     while i < n:
-        rank = ranks.get((tokens[i], tokens[i + 1])) if i + 1 < n else None
-        nxt = ranks.get((tokens[i + 1], tokens[i + 2])) if i + 2 < n else None
+        rank = pair_ranks[i] if i + 1 < n else None
+        nxt = pair_ranks[i + 1] if i + 2 < n else None
         if rank is not None and (nxt is None or rank < nxt):
             out.append(tokens[i] + PHRASE_JOINER + tokens[i + 1])
             i += 2
@@ -307,8 +319,21 @@ def phrase_sample(texts: Sequence[str], settings: VocabularySettings = Vocabular
     return list(texts[::step])
 
 
-def _analyzer(texts: Sequence[str], settings: VocabularySettings) -> tuple[_Analyzer, pd.DataFrame]:
-    phrases = find_phrases([tokenize(t) for t in phrase_sample(texts, settings)], settings)
+def _phrase_sample_blocks(blocks: Iterable[Sequence[str]], n_units: int, settings: VocabularySettings) -> list[str]:
+    """:func:`phrase_sample` of the concatenated ``blocks`` (``n_units`` texts in all)."""
+    step = max(1, math.ceil(n_units / settings.phrase_sample_units))
+    sample: list[str] = []
+    offset = 0
+    for block in blocks:
+        first = (-offset) % step  # position in this block of the next multiple of step
+        sample.extend(block[first::step])
+        offset += len(block)
+    return sample
+
+
+def _analyzer(sample: Sequence[str], settings: VocabularySettings) -> tuple[_Analyzer, pd.DataFrame]:
+    """The analyzer with the phrases found in ``sample`` (the output of :func:`phrase_sample`)."""
+    phrases = find_phrases([tokenize(t) for t in sample], settings)
     ranks = {pair: rank for rank, pair in enumerate(zip(phrases["first"], phrases["second"]))}
     return _Analyzer(ranks, stopword_set(settings), settings.min_token_length), phrases
 
@@ -323,16 +348,152 @@ def prepare_tokens(texts: Sequence[str], settings: VocabularySettings = Vocabula
         tokens.
     """
     texts = list(texts)
-    analyzer, phrases = _analyzer(texts, settings)
+    analyzer, phrases = _analyzer(phrase_sample(texts, settings), settings)
     tokens = [analyzer(t) for t in texts]
     return tokens, phrases, analyzer.n_tokens
+
+
+def _count_block(texts: Iterable[str], analyzer: _Analyzer, vocabulary: dict[str, int]) -> sparse.csr_matrix:
+    """Counts of one block of texts; new terms are appended to ``vocabulary`` (first-seen order).
+
+    Rows hold their term columns in ascending order, as scikit-learn's ``CountVectorizer`` builds
+    them; the matrix is as wide as the vocabulary after this block.
+    """
+    indices, values, indptr = array("i"), array("i"), array("q", [0])
+    for text in texts:
+        counter: dict[int, int] = {}
+        for term in analyzer(text):
+            column = vocabulary.setdefault(term, len(vocabulary))
+            counter[column] = counter.get(column, 0) + 1
+        indices.extend(counter.keys())
+        values.extend(counter.values())
+        indptr.append(len(indices))
+    block = sparse.csr_matrix(
+        (np.frombuffer(values, dtype=np.intc), np.frombuffer(indices, dtype=np.intc), np.frombuffer(indptr, dtype=np.int64)),
+        shape=(len(indptr) - 1, len(vocabulary)), dtype=np.int32,
+    )
+    block.sort_indices()
+    return block
+
+
+def _widen(block: sparse.csr_matrix, n_terms: int) -> sparse.csr_matrix:
+    return sparse.csr_matrix((block.data, block.indices, block.indptr), shape=(block.shape[0], n_terms))
+
+
+def _keep_terms(blocks: list[sparse.csr_matrix], vocabulary: dict[str, int], min_df: int, max_df: int,
+                max_features: int | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Which terms survive the cut-offs, as ``CountVectorizer`` decides it.
+
+    Returns
+    -------
+    (alphabetical, kept, terms)
+        ``alphabetical[c]``: alphabetical position of first-seen column ``c``; ``kept``: the kept
+        alphabetical positions (ascending); ``terms``: the kept terms.
+    """
+    n_terms = len(vocabulary)
+    ordered = sorted(vocabulary.items())
+    alphabetical = np.empty(n_terms, dtype=np.intc)
+    alphabetical[[column for _, column in ordered]] = np.arange(n_terms, dtype=np.intc)
+    df = np.zeros(n_terms, dtype=np.int64)
+    tf = np.zeros(n_terms, dtype=np.int64)
+    for block in blocks:
+        df[: block.shape[1]] += np.bincount(block.indices, minlength=block.shape[1])
+        tf[: block.shape[1]] += np.asarray(block.sum(axis=0)).ravel()
+    df_alpha, tf_alpha = np.empty_like(df), np.empty_like(tf)
+    df_alpha[alphabetical], tf_alpha[alphabetical] = df, tf
+    mask = (df_alpha <= max_df) & (df_alpha >= min_df)
+    if max_features is not None and mask.sum() > max_features:
+        # the same (unstable) argsort over the same int64 array as CountVectorizer, so ties break alike
+        top = (-tf_alpha[mask]).argsort()[:max_features]
+        limited = np.zeros(n_terms, dtype=bool)
+        limited[np.where(mask)[0][top]] = True
+        mask = limited
+    kept = np.flatnonzero(mask)
+    terms = np.array([term for term, _ in ordered], dtype=object)[kept]
+    return alphabetical, kept, terms
+
+
+def _prune_block(block: sparse.csr_matrix, alphabetical: np.ndarray, kept: np.ndarray) -> sparse.csr_matrix:
+    """A block's columns renumbered alphabetically, restricted to the kept terms (entry order kept)."""
+    block = _widen(block, len(alphabetical))
+    block.indices = alphabetical.take(block.indices, mode="clip")
+    return block[:, kept]
+
+
+def _stack_rows(blocks: list[sparse.csr_matrix], n_columns: int) -> sparse.csr_matrix:
+    """Stack CSR blocks vertically, emptying ``blocks`` as they are copied (one copy at a time)."""
+    nnz = sum(b.nnz for b in blocks)
+    n_rows = sum(b.shape[0] for b in blocks)
+    index_dtype = np.intc if nnz <= np.iinfo(np.intc).max else np.int64
+    data = np.empty(nnz, dtype=np.int32)
+    indices = np.empty(nnz, dtype=index_dtype)
+    indptr = np.zeros(n_rows + 1, dtype=index_dtype)
+    row = pos = 0
+    while blocks:
+        block = blocks.pop(0)
+        data[pos: pos + block.nnz] = block.data
+        indices[pos: pos + block.nnz] = block.indices
+        indptr[row + 1: row + 1 + block.shape[0]] = block.indptr[1:] + pos
+        row += block.shape[0]
+        pos += block.nnz
+    return sparse.csr_matrix((data, indices, indptr), shape=(n_rows, n_columns))
+
+
+def build_vocabulary_blocks(read_blocks: Callable[[], Iterable[Sequence[str]]], n_units: int,
+                            settings: VocabularySettings = VocabularySettings()) -> Vocabulary:
+    """Sparse unit-by-term counts of texts read block by block (for corpora larger than memory).
+
+    The texts are read twice: once for the phrase sample (every m-th text, as
+    :func:`phrase_sample`), once to count terms. Only the sparse counts are kept, so memory grows
+    with the number of distinct terms per unit, never with the texts. The result is identical to
+    :func:`build_vocabulary` of the concatenated blocks, however they are cut.
+
+    Parameters
+    ----------
+    read_blocks : callable
+        Returns a fresh iterable of blocks (sequences of texts, in corpus order) at each call.
+    n_units : int
+        The number of texts over all blocks.
+    settings : VocabularySettings
+        Vocabulary choices.
+
+    Returns
+    -------
+    Vocabulary
+
+    Raises
+    ------
+    EmptyVocabularyError
+        If no term survives the cut-offs.
+    ValueError
+        If the blocks do not hold ``n_units`` texts.
+    """
+    analyzer, phrases = _analyzer(_phrase_sample_blocks(read_blocks(), n_units, settings), settings)
+    min_df, max_df = df_cutoffs(n_units, settings)
+    vocabulary: dict[str, int] = {}
+    blocks = [_count_block(block, analyzer, vocabulary) for block in read_blocks()]
+    n_read = sum(b.shape[0] for b in blocks)
+    if n_read != n_units:
+        raise ValueError(f"The blocks hold {n_read} texts, not n_units = {n_units}.")
+    alphabetical, kept, terms = _keep_terms(blocks, vocabulary, min_df, max_df, settings.max_features)
+    if not len(kept):
+        raise EmptyVocabularyError(
+            f"No term occurs in at least {min_df} of {n_units} units after stop-word removal; "
+            "the corpus is too small for a topic model or the vocabulary settings are too strict."
+        )
+    pruned = []
+    while blocks:
+        pruned.append(_prune_block(blocks.pop(0), alphabetical, kept))
+    counts = _stack_rows(pruned, len(kept))
+    return Vocabulary(counts, terms, phrases, min_df, max_df, analyzer.n_tokens, settings)
 
 
 def build_vocabulary(texts: Sequence[str], settings: VocabularySettings = VocabularySettings()) -> Vocabulary:
     """Sparse unit-by-term counts of ``texts`` under ``settings``.
 
     Texts are tokenised as they are counted, so only the sparse matrix is held, never every
-    unit's token list.
+    unit's token list. The counts are those of scikit-learn's ``CountVectorizer`` with this
+    module's analyzer and the cut-offs of :func:`df_cutoffs`.
 
     Parameters
     ----------
@@ -348,21 +509,8 @@ def build_vocabulary(texts: Sequence[str], settings: VocabularySettings = Vocabu
 
     Raises
     ------
-    ValueError
+    EmptyVocabularyError
         If no term survives the cut-offs (corpus too small or settings too strict).
     """
     texts = list(texts)
-    analyzer, phrases = _analyzer(texts, settings)
-    min_df, max_df = df_cutoffs(len(texts), settings)
-    vectorizer = CountVectorizer(
-        analyzer=analyzer, min_df=min_df, max_df=max_df, max_features=settings.max_features, dtype=np.int32
-    )
-    try:
-        counts = vectorizer.fit_transform(texts)
-    except ValueError as err:  # sklearn raises when nothing is left
-        raise ValueError(
-            f"No term occurs in at least {min_df} of {len(texts)} units after stop-word removal; "
-            "the corpus is too small for a topic model or the vocabulary settings are too strict."
-        ) from err
-    terms = vectorizer.get_feature_names_out().astype(object)
-    return Vocabulary(sparse.csr_matrix(counts), terms, phrases, min_df, max_df, analyzer.n_tokens, settings)
+    return build_vocabulary_blocks(lambda: (texts,), len(texts), settings)
