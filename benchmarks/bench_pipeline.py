@@ -16,7 +16,8 @@ footer. For every size the script measures, in the same run:
 
 Run: ``.venv/bin/python benchmarks/bench_pipeline.py [--jobs 2] [--profile] [sizes ...]``
 (default sizes 1000 10000). Not a test: it prints a table. ``--cache-rerun 100`` instead times a
-cached rerun after appending 100 articles to a corpus of each size.
+cached rerun after appending 100 articles to a corpus of each size; ``--stages`` prints the CPU
+per article of each per-document stage (where the time goes).
 """
 
 from __future__ import annotations
@@ -167,6 +168,45 @@ def bench(size: int, groups: list[list[str]], folder: Path, jobs: int, profile: 
             **{f"{k}_s": v for k, v in result.seconds.items()}, "load_avg_1min": round(load, 1)}
 
 
+def stage_costs(path: Path, limit: int = 1000, chunk_size: int = 200) -> dict[str, float]:
+    """CPU milliseconds per article of each per-document stage, in this process, on the first ``limit`` articles.
+
+    The same calls as :func:`sinojp.stream.clean_chunk` and :func:`sinojp.stream.analyse_chunk`,
+    timed one by one (process time, so other load on the machine does not count); Punkt training
+    is a fixed cost and reported in seconds.
+    """
+    from sinojp import clean, framing, segment, stance, voices
+
+    items = [it for _, it in zip(range(limit), stream.iter_items(path).items)]
+    cpu = {name: 0.0 for name in ("read + clean", "paragraphs + sentences", "stance (sentences)",
+                                  "stance (documents, bootstrap)", "frames", "voices", "slip flags")}
+    def timed(name: str, func, *args):
+        t = time.process_time()
+        value = func(*args)
+        cpu[name] += time.process_time() - t
+        return value
+
+    docs = []
+    for start in range(0, len(items), chunk_size):
+        for res in timed("read + clean", stream.clean_chunk, items[start:start + chunk_size]):
+            docs.extend((d["doc_id"], d["text"]) for d in res["documents"])
+    t = time.process_time()
+    tokenizer = segment.train_punkt(text for _, text in docs)
+    punkt = time.process_time() - t
+    for start in range(0, len(docs), chunk_size):
+        frame = pd.DataFrame(docs[start:start + chunk_size], columns=["doc_id", "text"])
+        sents = timed("paragraphs + sentences", segment.sentences, frame, tokenizer)
+        scores = timed("stance (sentences)", stance.score_sentences, sents)
+        timed("stance (documents, bootstrap)", stance.score_documents, scores)
+        timed("frames", lambda s: framing.score_documents(framing.score_sentences(s)), sents)
+        timed("voices", voices.extract_voices, sents, scores)
+        timed("slip flags", clean.flag_slips, frame)
+    out = {f"{name} ms/article": round(1000 * v / len(items), 2) for name, v in cpu.items()}
+    out["total ms/article"] = round(sum(out.values()), 2)
+    out["punkt training s (fixed)"] = round(punkt, 1)
+    return out
+
+
 def bench_rerun(size: int, added: int, groups: list[list[str]], folder: Path, jobs: int | None) -> dict:
     """Cold run on ``size`` articles with the cache, then a rerun after appending ``added`` articles."""
     full = folder / "grown.jsonl"
@@ -194,8 +234,16 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true", help="print a cProfile of the main process per size")
     parser.add_argument("--cache-rerun", type=int, default=0, metavar="N",
                         help="instead: time a cached rerun after adding N articles to each size")
+    parser.add_argument("--stages", action="store_true",
+                        help="instead: CPU per article of each per-document stage, one process, 1,000 articles")
     args = parser.parse_args()
     groups = sentences_by_article()
+    if args.stages:
+        with tempfile.TemporaryDirectory() as tmp:
+            export = Path(tmp) / "synthetic_1000.jsonl"
+            write_corpus(groups, 1000, export)
+            print(pd.Series(stage_costs(export)).to_string(), flush=True)
+        return
     if args.cache_rerun:
         with tempfile.TemporaryDirectory() as tmp:
             for size in args.sizes:
