@@ -23,8 +23,10 @@ but incoherent one wins.
 
 Large corpora (more than ``online_threshold`` paragraphs) use online variational LDA fed with
 ``partial_fit`` on streamed row blocks, and MiniBatchNMF; selection then runs on a seeded subsample
-of ``selection_max_units`` paragraphs and the chosen model is refitted on all of them. Matrices stay
-sparse throughout; only the paragraph-by-topic shares are dense. :func:`fit_topics_parquet` fits
+of ``selection_max_units`` paragraphs and the chosen model is refitted on all of them, or, past
+``fit_max_units`` paragraphs, on a seeded sample of that many, every paragraph's shares then coming
+from transforming its counts in blocks (:func:`fit_model_bounded`). Matrices stay sparse throughout;
+only the paragraph-by-topic shares are dense. :func:`fit_topics_parquet` fits
 paragraphs stored on disk, reading their texts in blocks and holding only the sparse counts, with
 the result of :func:`fit_topics`; ``n_jobs`` evaluates selection candidates in parallel processes,
 again with the same result.
@@ -90,6 +92,14 @@ class TopicSettings:
         Representative paragraphs kept per topic.
     frex_weight : float
         Weight of exclusivity in FREX (0.5: equal weight with frequency).
+    fit_max_units : int
+        Above this many modelled paragraphs, the chosen model is fitted on a seeded sample of this
+        many paragraphs and every paragraph's topic shares are computed by transforming its counts
+        in blocks of ``block_size`` rows, so memory stays bounded (no corpus-wide TF-IDF or NNDSVD
+        matrix); at or below it the model is fitted on all paragraphs. 200,000 paragraphs (about
+        20,000 articles) is far more than a model of at most ``max(k_range)`` topics over at most
+        ``VocabularySettings.max_features`` terms needs, and keeps the fit's own memory to the order
+        of 100 MB.
     """
 
     algorithms: tuple[str, ...] = ALGORITHMS
@@ -110,6 +120,7 @@ class TopicSettings:
     selection_max_units: int = 1500
     n_passages: int = 3
     frex_weight: float = 0.5
+    fit_max_units: int = 200_000
 
     def as_frame(self) -> pd.DataFrame:
         """The settings as a two-column table (setting, value) for display."""
@@ -176,6 +187,9 @@ class TopicModelResult:
     note : str
         Empty, or why no model could be fitted (then ``k`` is 0, the topic tables are empty and
         every ``top_topic`` is <NA>).
+    paragraph_topics_file : str
+        Empty, or the Parquet file ``paragraph_topics`` was written to by :func:`detach_paragraphs`
+        (then the ``paragraph_topics`` attribute holds no rows).
     """
 
     algorithm: str
@@ -190,6 +204,7 @@ class TopicModelResult:
     topic_term: np.ndarray
     settings: TopicSettings = field(default_factory=TopicSettings)
     note: str = ""
+    paragraph_topics_file: str = ""
 
     @property
     def topic_columns(self) -> list[str]:
@@ -213,21 +228,18 @@ def _normalise_rows(matrix: np.ndarray) -> np.ndarray:
     return out
 
 
-def _tfidf(counts: sparse.csr_matrix) -> sparse.csr_matrix:
-    return sparse.csr_matrix(TfidfTransformer(sublinear_tf=True).fit_transform(counts))
-
-
 def _blocks(n: int, size: int) -> list[slice]:
     return [slice(start, min(start + size, n)) for start in range(0, n, size)]
 
 
-def _fit_lda(counts: sparse.csr_matrix, k: int, random_state: int, settings: TopicSettings, online: bool) -> tuple[np.ndarray, np.ndarray]:
+def _fit_lda(counts: sparse.csr_matrix, k: int, random_state: int, settings: TopicSettings, online: bool,
+             shares: bool = True) -> tuple[np.ndarray, np.ndarray | None, Callable[[sparse.csr_matrix], np.ndarray]]:
     n = counts.shape[0]
     common = dict(n_components=k, topic_word_prior=settings.lda_topic_word_prior, random_state=random_state)
     if not online:
         model = LatentDirichletAllocation(learning_method="batch", max_iter=settings.lda_max_iter, **common)
         theta = model.fit_transform(counts)
-        return model.components_, theta
+        return model.components_, theta, model.transform
     model = LatentDirichletAllocation(
         learning_method="online", batch_size=settings.batch_size, total_samples=n, learning_offset=10.0, **common
     )
@@ -236,12 +248,14 @@ def _fit_lda(counts: sparse.csr_matrix, k: int, random_state: int, settings: Top
     for _ in range(settings.online_passes):
         for b in rng.permutation(len(blocks)):
             model.partial_fit(counts[blocks[b]])
-    theta = np.vstack([model.transform(counts[block]) for block in blocks])
-    return model.components_, theta
+    theta = np.vstack([model.transform(counts[block]) for block in blocks]) if shares else None
+    return model.components_, theta, model.transform
 
 
-def _fit_nmf(counts: sparse.csr_matrix, k: int, random_state: int, settings: TopicSettings, online: bool) -> tuple[np.ndarray, np.ndarray]:
-    weighted = _tfidf(counts)
+def _fit_nmf(counts: sparse.csr_matrix, k: int, random_state: int, settings: TopicSettings, online: bool,
+             shares: bool = True) -> tuple[np.ndarray, np.ndarray | None, Callable[[sparse.csr_matrix], np.ndarray]]:
+    weighting = TfidfTransformer(sublinear_tf=True).fit(counts)
+    weighted = sparse.csr_matrix(weighting.transform(counts))
     if online:
         model = MiniBatchNMF(
             n_components=k, init="nndsvdar", batch_size=settings.batch_size, max_iter=settings.nmf_max_iter,
@@ -250,7 +264,7 @@ def _fit_nmf(counts: sparse.csr_matrix, k: int, random_state: int, settings: Top
     else:
         model = NMF(n_components=k, init="nndsvdar", max_iter=settings.nmf_max_iter, random_state=random_state)
     w = model.fit_transform(weighted)
-    return model.components_, w
+    return model.components_, w, lambda block: model.transform(sparse.csr_matrix(weighting.transform(block)))
 
 
 def fit_model(
@@ -282,8 +296,43 @@ def fit_model(
     fit = _fit_lda if algorithm == "lda" else _fit_nmf
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        components, unit_topic = fit(counts, k, random_state, settings, online)
+        components, unit_topic, _ = fit(counts, k, random_state, settings, online)
     return FittedModel(algorithm, k, _normalise_rows(components), _normalise_rows(unit_topic), online)
+
+
+def fit_model_bounded(
+    counts: sparse.csr_matrix, algorithm: str, k: int, random_state: int = 0, settings: TopicSettings = TopicSettings()
+) -> FittedModel:
+    """:func:`fit_model`, fitted on a seeded sample past ``settings.fit_max_units`` units.
+
+    Up to ``fit_max_units`` units this is :func:`fit_model`. Beyond, the model is fitted on
+    ``fit_max_units`` units drawn without replacement (seed ``[random_state, 0, 1]``) and the
+    topic shares of all units, sampled or not, come from transforming their counts in blocks of
+    ``settings.block_size`` rows, so memory grows with the sample and the blocks, not the corpus.
+
+    Returns
+    -------
+    FittedModel
+        ``unit_topic`` has a row per row of ``counts``.
+    """
+    n = counts.shape[0]
+    if n <= settings.fit_max_units:
+        return fit_model(counts, algorithm, k, random_state, settings)
+    if algorithm not in ALGORITHMS:
+        raise ValueError(f"algorithm must be one of {ALGORITHMS}, not {algorithm!r}")
+    counts = sparse.csr_matrix(counts)
+    rng = np.random.default_rng([random_state, 0, 1])
+    sample = counts[np.sort(rng.choice(n, settings.fit_max_units, replace=False))]
+    online = sample.shape[0] > settings.online_threshold
+    fit = _fit_lda if algorithm == "lda" else _fit_nmf
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        components, _, transform = fit(sample, k, random_state, settings, online, shares=False)
+        del sample
+        unit_topic = np.empty((n, k))
+        for block in _blocks(n, settings.block_size):
+            unit_topic[block] = _normalise_rows(transform(counts[block]))
+    return FittedModel(algorithm, k, _normalise_rows(components), unit_topic, online)
 
 
 def top_indices(topic_term: np.ndarray, n: int) -> list[np.ndarray]:
@@ -465,10 +514,16 @@ def _document_shares(ids: pd.Series, shares: np.ndarray, weights: np.ndarray, or
     out = sums.reindex(pd.Index(order, name="doc_id")).reset_index()
     out["n_paragraphs"] = out["n_paragraphs"].fillna(0).astype(int)
     out["n_terms"] = out["n_terms"].fillna(0).astype(int)
-    top = out[cols].to_numpy().argmax(axis=1)
-    out["top_topic"] = pd.array(np.where(out[cols].notna().all(axis=1), top, -1), dtype="Int64")
-    out.loc[out["top_topic"] == -1, "top_topic"] = pd.NA
+    out["top_topic"] = _top_topics(out[cols])
     return out[["doc_id", "n_paragraphs", "n_terms", *cols, "top_topic"]]
+
+
+def _top_topics(shares: pd.DataFrame) -> pd.array:
+    """Column position of each row's largest share (first on ties); <NA> for rows with a missing share."""
+    top = shares.to_numpy().argmax(axis=1)
+    out = pd.array(np.where(shares.notna().all(axis=1), top, -1), dtype="Int64")
+    out[out == -1] = pd.NA
+    return out
 
 
 def _passage_picks(paragraph_topics: pd.DataFrame, n: int, one_per_document: bool = True) -> list[tuple[int, int, int]]:
@@ -591,6 +646,7 @@ def fit_topics_parquet(
     topic_settings: TopicSettings = TopicSettings(),
     random_state: int = 0,
     n_jobs: int = 1,
+    keep_counts: bool = True,
 ) -> TopicModelResult:
     """:func:`fit_topics` of paragraphs stored in Parquet, without loading their texts.
 
@@ -605,11 +661,14 @@ def fit_topics_parquet(
         Parquet file with columns ``doc_id, text`` and optionally ``para_id``.
     documents, k, algorithm, settings, topic_settings, random_state, n_jobs
         As for :func:`fit_topics`.
+    keep_counts : bool
+        As for :func:`fit_topics_blocks`.
 
     Returns
     -------
     TopicModelResult
     """
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
     path = Path(path)
@@ -622,6 +681,8 @@ def fit_topics_parquet(
         with pq.ParquetFile(path) as handle:
             for batch in handle.iter_batches(batch_size=topic_settings.block_size, columns=["text"]):
                 yield _as_texts(batch.column(0).to_pylist())
+        handle = batch = None
+        pa.default_memory_pool().release_unused()  # Arrow's allocator keeps freed pages otherwise
 
     def texts_at(rows: np.ndarray) -> list[str]:
         starts = np.concatenate([[0], np.cumsum(sizes)])
@@ -635,7 +696,7 @@ def fit_topics_parquet(
         return [found[int(row)] for row in rows]
 
     return fit_topics_blocks(keys, read_texts, texts_at, documents, k, algorithm, settings, topic_settings,
-                             random_state, n_jobs)
+                             random_state, n_jobs, keep_counts)
 
 
 def _as_texts(values: Sequence[object]) -> list[str]:
@@ -672,6 +733,32 @@ def _evidence(counts: sparse.csr_matrix, top_topic: np.ndarray, top_idx: Sequenc
     return out
 
 
+def _row_sums(matrix: sparse.csr_matrix, block: int = 65536) -> np.ndarray:
+    """Row sums (int64 for integer counts) in blocks of rows: no upcast copy of the whole matrix."""
+    if matrix.shape[0] == 0:
+        return np.asarray(matrix.sum(axis=1)).ravel()
+    return np.concatenate([np.asarray(matrix[part].sum(axis=1)).ravel() for part in _blocks(matrix.shape[0], block)])
+
+
+def _keep_rows(matrix: sparse.csr_matrix, rows: np.ndarray, block: int = 65536) -> sparse.csr_matrix:
+    """``matrix[rows]`` for increasing ``rows``, built in ``matrix``'s own arrays (``matrix`` is consumed).
+
+    Rows only move towards the front, block by block, so no second copy of the entries exists;
+    the arrays keep their length (the entries of dropped rows are left unused at the end).
+    """
+    lengths = np.diff(matrix.indptr)[rows]
+    indptr = np.concatenate([[0], np.cumsum(lengths)]).astype(matrix.indptr.dtype)
+    data, indices = matrix.data, matrix.indices
+    for start in range(0, len(rows), block):
+        stop = min(start + block, len(rows))
+        first, last = int(indptr[start]), int(indptr[stop])
+        shift = matrix.indptr[rows[start:stop]].astype(np.int64) - indptr[start:stop]
+        source = np.repeat(shift, lengths[start:stop]) + np.arange(first, last)
+        data[first:last], indices[first:last] = data[source], indices[source]
+    nnz = int(indptr[-1])
+    return sparse.csr_matrix((data[:nnz], indices[:nnz], indptr), shape=(len(rows), matrix.shape[1]), copy=False)
+
+
 def _merge_rows(counts: sparse.csr_matrix, used: np.ndarray, spare: sparse.csr_matrix, unused: np.ndarray,
                 dtypes: tuple[np.dtype, np.dtype, np.dtype], block: int = 65536) -> sparse.csr_matrix:
     """One CSR matrix of the rows ``counts`` (at positions ``used``) and ``spare`` (at ``unused``).
@@ -704,6 +791,7 @@ def fit_topics_blocks(
     topic_settings: TopicSettings = TopicSettings(),
     random_state: int = 0,
     n_jobs: int = 1,
+    keep_counts: bool = True,
 ) -> TopicModelResult:
     """:func:`fit_topics` of paragraphs whose texts are read in blocks (the shared implementation).
 
@@ -718,6 +806,9 @@ def fit_topics_blocks(
         Texts of the paragraphs at some row positions of ``keys`` (for representative passages).
     documents, k, algorithm, settings, topic_settings, random_state, n_jobs
         As for :func:`fit_topics`.
+    keep_counts : bool
+        False: past ``topic_settings.fit_max_units`` modelled paragraphs the returned
+        ``vocabulary.counts`` is None (the matrix is not reassembled, which saves a copy of it).
 
     Returns
     -------
@@ -729,7 +820,7 @@ def fit_topics_blocks(
         vocab = build_vocabulary_blocks(read_texts, len(keys), settings)
     except EmptyVocabularyError as err:
         return _empty_result(doc_order, len(keys), settings, topic_settings, str(err))
-    n_terms = np.asarray(vocab.counts.sum(axis=1)).ravel()
+    n_terms = _row_sums(vocab.counts)
     used = np.flatnonzero(n_terms >= topic_settings.min_unit_terms)
     if len(used) < 3 or vocab.counts.shape[1] < 2:
         reason = (f"Only {len(used)} paragraphs have {topic_settings.min_unit_terms}+ vocabulary terms "
@@ -740,8 +831,9 @@ def fit_topics_blocks(
     full = vocab.counts
     dtypes = (full.data.dtype, full.indices.dtype, full.indptr.dtype)
     unused = np.setdiff1d(np.arange(full.shape[0]), used, assume_unique=True)
-    counts, spare = (full, None) if not len(unused) else (full[used], full[unused])
     vocab = replace(vocab, counts=None)
+    spare = full[unused] if len(unused) else None
+    counts = _keep_rows(full, used) if len(unused) else full  # in place: full is consumed
     del full
     terms = vocab.terms
 
@@ -757,24 +849,27 @@ def fit_topics_blocks(
     model, per_topic_stability = fitted[(algo, k_chosen)]
     del fitted
     if sel_counts is not counts:
-        model = fit_model(counts, algo, k_chosen, random_state, topic_settings)
+        model = fit_model_bounded(counts, algo, k_chosen, random_state, topic_settings)
     del sel_counts
 
     # order topics by prevalence (mean document share), largest first
     weights = n_terms[used].astype(float)
     ids = keys["doc_id"].iloc[used].reset_index(drop=True)
     raw_docs = _document_shares(ids, model.unit_topic, weights, doc_order)
-    raw_prev = raw_docs[topic_columns(k_chosen)].mean(axis=0).to_numpy()
-    del raw_docs
+    del ids
+    cols = topic_columns(k_chosen)
+    raw_prev = raw_docs[cols].mean(axis=0).to_numpy()
     order = np.argsort(-np.round(raw_prev, 12), kind="stable")
     topic_term = model.topic_term[order]
-    unit_topic = model.unit_topic[:, order]
+    unit_topic = model.unit_topic  # reordered in place, in blocks (no second full-size copy)
+    for block in _blocks(len(unit_topic), 65536):
+        unit_topic[block] = unit_topic[block][:, order]
     per_topic_stability = per_topic_stability[order]
     del model
-
-    cols = topic_columns(k_chosen)
-    doc_topics = _document_shares(ids, unit_topic, weights, doc_order)
-    del ids
+    # a document's shares are sums over columns, one column at a time: permuting them is exact
+    doc_topics = raw_docs.assign(**dict(zip(cols, raw_docs[cols].to_numpy()[:, order].T)))
+    doc_topics["top_topic"] = _top_topics(doc_topics[cols])
+    del raw_docs
     prevalence = doc_topics[cols].mean(axis=0).to_numpy()
 
     top_idx = top_indices(topic_term, topic_settings.n_top)
@@ -799,10 +894,13 @@ def fit_topics_blocks(
     para_topics["top_topic"] = top_topic
     para_topics["top_share"] = np.round(unit_topic.max(axis=1), 4)
     del unit_topic
-    para_topics["evidence"] = _evidence(counts, top_topic, top_idx, terms)
-    vocab = replace(vocab, counts=counts if spare is None else _merge_rows(counts, used, spare, unused, dtypes))
+    evidence = _evidence(counts, top_topic, top_idx, terms)
+    if keep_counts or len(used) <= topic_settings.fit_max_units:
+        vocab = replace(vocab, counts=counts if spare is None else _merge_rows(counts, used, spare, unused, dtypes))
     del spare
     del counts
+    para_topics["evidence"] = evidence
+    del evidence
 
     picks = _passage_picks(para_topics, topic_settings.n_passages)
     passages = _passages_table(para_topics, picks, texts_at(used[[position for _, _, position in picks]]))
@@ -844,6 +942,23 @@ def _empty_result(doc_order: list, n_units: int, settings: VocabularySettings, t
         settings=topic_settings,
         note=note,
     )
+
+
+def detach_paragraphs(result: TopicModelResult, path: str | Path) -> TopicModelResult:
+    """The result with ``paragraph_topics`` written to a Parquet file and dropped from memory.
+
+    For large corpora, whose per-paragraph table is too large to keep or send between processes;
+    ``pandas.read_parquet(result.paragraph_topics_file)`` reads it back (for
+    :func:`prevalence_by_group`, for instance).
+
+    Returns
+    -------
+    TopicModelResult
+        With ``paragraph_topics`` emptied (same columns) and ``paragraph_topics_file`` set.
+    """
+    path = Path(path)
+    result.paragraph_topics.to_parquet(path, index=False)
+    return replace(result, paragraph_topics=result.paragraph_topics.iloc[:0].copy(), paragraph_topics_file=str(path))
 
 
 def document_top_topic(result: TopicModelResult) -> pd.DataFrame:

@@ -106,8 +106,10 @@ class Vocabulary:
 
     Attributes
     ----------
-    counts : scipy.sparse.csr_matrix
-        Units x terms counts (int32), rows in the order of the input texts.
+    counts : scipy.sparse.csr_matrix or None
+        Units x terms counts (int32), rows in the order of the input texts. None in a topic
+        model fitted with ``keep_counts=False`` past ``TopicSettings.fit_max_units`` paragraphs
+        (:func:`sinojp.topics.fit_topics_blocks`), which does not keep the corpus-wide matrix.
     terms : numpy.ndarray
         Term strings, column order of ``counts`` (alphabetical).
     phrases : pandas.DataFrame
@@ -120,7 +122,7 @@ class Vocabulary:
         The settings used.
     """
 
-    counts: sparse.csr_matrix
+    counts: sparse.csr_matrix | None
     terms: np.ndarray
     phrases: pd.DataFrame
     min_df: int
@@ -129,11 +131,11 @@ class Vocabulary:
     settings: VocabularySettings = field(default_factory=VocabularySettings)
 
     def summary(self) -> pd.DataFrame:
-        """Size figures of the vocabulary as a (measure, value) table."""
+        """Size figures of the vocabulary as a (measure, value) table (units <NA> without counts)."""
         rows = [
-            ("units", self.counts.shape[0]),
+            ("units", pd.NA if self.counts is None else self.counts.shape[0]),
             ("tokens before stop words", self.n_tokens),
-            ("terms kept", self.counts.shape[1]),
+            ("terms kept", len(self.terms)),
             ("phrases joined", len(self.phrases)),
             ("phrases in vocabulary", int(np.char.count(self.terms.astype(str), PHRASE_JOINER).astype(bool).sum())),
             ("min_df (units)", self.min_df),

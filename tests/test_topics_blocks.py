@@ -16,6 +16,9 @@ from sklearn.feature_extraction.text import CountVectorizer
 from sinojp.pipeline import prepare
 from sinojp.topics import (
     TopicSettings,
+    detach_paragraphs,
+    fit_model,
+    fit_model_bounded,
     fit_topics,
     fit_topics_parquet,
     representative_passages,
@@ -181,6 +184,75 @@ def test_parquet_fit_past_the_online_threshold_equals_the_in_memory_fit(seeds, t
     streamed = fit_topics_parquet(path, seeds.documents, topic_settings=settings)
     assert len(memory.paragraph_topics) > 30
     _assert_same_model(memory, streamed)
+
+
+# --------------------------------------------------------------------------- the fit bounded past fit_max_units
+
+BOUNDED = dict(k_range=(2, 3), n_seeds=2, selection_max_units=30, online_threshold=40, block_size=16, batch_size=8)
+
+
+@pytest.mark.parametrize("algorithm", ["lda", "nmf"])
+def test_bounded_fit_is_the_plain_fit_up_to_the_threshold_and_a_seeded_sample_beyond(seeds, algorithm):
+    counts = build_vocabulary(seeds.paragraphs["text"].tolist()).counts
+    n = counts.shape[0]
+    at = TopicSettings(**BOUNDED, fit_max_units=n)
+    plain, bounded = fit_model(counts, algorithm, 3, 1, at), fit_model_bounded(counts, algorithm, 3, 1, at)
+    np.testing.assert_array_equal(plain.topic_term, bounded.topic_term)
+    np.testing.assert_array_equal(plain.unit_topic, bounded.unit_topic)
+    below = TopicSettings(**BOUNDED, fit_max_units=n // 2)
+    first, again = fit_model_bounded(counts, algorithm, 3, 1, below), fit_model_bounded(counts, algorithm, 3, 1, below)
+    np.testing.assert_array_equal(first.topic_term, again.topic_term)
+    np.testing.assert_array_equal(first.unit_topic, again.unit_topic)
+    assert first.unit_topic.shape == (n, 3) and first.topic_term.shape == plain.topic_term.shape
+    np.testing.assert_allclose(first.unit_topic.sum(axis=1), 1.0)
+    np.testing.assert_allclose(first.topic_term.sum(axis=1), 1.0)
+    assert not np.array_equal(first.topic_term, plain.topic_term)  # fitted on half the units
+    other = fit_model_bounded(counts, algorithm, 3, 2, below)
+    assert not np.array_equal(first.topic_term, other.topic_term)  # the seed draws the sample
+
+
+def test_topics_past_fit_max_units_are_deterministic_and_cover_every_paragraph(seeds, tmp_path):
+    paragraphs = seeds.paragraphs[["doc_id", "para_id", "text"]]
+    full = fit_topics(paragraphs, seeds.documents, topic_settings=TopicSettings(**BOUNDED))
+    n = len(full.paragraph_topics)
+    at = fit_topics(paragraphs, seeds.documents, topic_settings=TopicSettings(**BOUNDED, fit_max_units=n))
+    _assert_same_model(full, at)
+    below = TopicSettings(**BOUNDED, fit_max_units=n // 2)
+    path = tmp_path / "paragraphs.parquet"
+    paragraphs.to_parquet(path, row_group_size=25)
+    first = fit_topics(paragraphs, seeds.documents, topic_settings=below)
+    again = fit_topics_parquet(path, seeds.documents, topic_settings=below)
+    _assert_same_model(first, again)
+    pd.testing.assert_frame_equal(first.selection, full.selection)  # selection never sees the final fit
+    assert (first.algorithm, first.k) == (full.algorithm, full.k)
+    para = first.paragraph_topics
+    assert len(para) == n and para["top_topic"].between(0, first.k - 1).all()
+    np.testing.assert_allclose(para[first.topic_columns].sum(axis=1), 1.0, atol=first.k * 5e-5)
+    assert first.topics["n_paragraphs"].sum() == n
+    documents = first.doc_topics.dropna(subset=["top_topic"])
+    np.testing.assert_allclose(documents[first.topic_columns].sum(axis=1), 1.0, atol=first.k * 5e-5)
+    assert len(first.passages) == first.k * below.n_passages
+
+
+def test_light_result_keeps_no_counts_and_writes_the_paragraph_table(seeds, tmp_path):
+    paragraphs = seeds.paragraphs[["doc_id", "para_id", "text"]]
+    path = tmp_path / "paragraphs.parquet"
+    paragraphs.to_parquet(path)
+    n = len(fit_topics(paragraphs, topic_settings=TopicSettings(**BOUNDED)).paragraph_topics)
+    kept = fit_topics_parquet(path, seeds.documents, topic_settings=TopicSettings(**BOUNDED, fit_max_units=n),
+                              keep_counts=False)
+    assert kept.vocabulary.counts is not None  # at the threshold nothing changes
+    below = TopicSettings(**BOUNDED, fit_max_units=n - 1)
+    heavy = fit_topics_parquet(path, seeds.documents, topic_settings=below)
+    light = fit_topics_parquet(path, seeds.documents, topic_settings=below, keep_counts=False)
+    assert light.vocabulary.counts is None and heavy.vocabulary.counts.shape[0] == len(paragraphs)
+    assert light.vocabulary.summary().set_index("measure").loc["terms kept", "value"] == len(heavy.vocabulary.terms)
+    for name in TABLES:
+        pd.testing.assert_frame_equal(getattr(heavy, name), getattr(light, name), check_exact=True, obj=name)
+    detached = detach_paragraphs(light, tmp_path / "paragraph_topics.parquet")
+    assert detached.paragraph_topics.empty and list(detached.paragraph_topics) == list(light.paragraph_topics)
+    pd.testing.assert_frame_equal(pd.read_parquet(detached.paragraph_topics_file), light.paragraph_topics)
+    pd.testing.assert_frame_equal(detached.doc_topics, light.doc_topics)
 
 
 def test_evidence_lists_the_paragraph_terms_among_its_top_topic_terms(seeds):
