@@ -888,17 +888,18 @@ def fit_topics_blocks(
         "n_paragraphs": np.bincount(top_topic, minlength=k_chosen),
     })
 
+    # the evidence first, so the counts can go before the per-paragraph table is built
+    evidence = _evidence(counts, top_topic, top_idx, terms)
+    if keep_counts or len(used) <= topic_settings.fit_max_units:
+        vocab = replace(vocab, counts=counts if spare is None else _merge_rows(counts, used, spare, unused, dtypes))
+    del spare
+    del counts
     para_topics = keys.iloc[used].reset_index(drop=True)
     para_topics["n_terms"] = weights.astype(int)
     para_topics[cols] = np.round(unit_topic, 4)
     para_topics["top_topic"] = top_topic
     para_topics["top_share"] = np.round(unit_topic.max(axis=1), 4)
     del unit_topic
-    evidence = _evidence(counts, top_topic, top_idx, terms)
-    if keep_counts or len(used) <= topic_settings.fit_max_units:
-        vocab = replace(vocab, counts=counts if spare is None else _merge_rows(counts, used, spare, unused, dtypes))
-    del spare
-    del counts
     para_topics["evidence"] = evidence
     del evidence
 
