@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import dataclasses
 import json
 import pickle
 import re
@@ -531,6 +532,13 @@ def run_streaming(corpus_path: str | Path, out: str | Path, random_state: int = 
     docs, doc_stance = result["documents"], result["document_stance"]
     from sinojp import topics as topics_mod
 
+    if model is not None and model.paragraph_topics_file:
+        # a large corpus's per-paragraph topic table was written next to the paragraphs, in the
+        # work folder that is removed below: keep it as an output
+        kept = out / "paragraph_topics.parquet"
+        shutil.move(model.paragraph_topics_file, kept)
+        model = dataclasses.replace(model, paragraph_topics_file=str(kept))
+        written["paragraph_topics.parquet"] = kept
     if model is not None:
         docs = docs.merge(topics_mod.document_top_topic(model), on="doc_id", how="left")
     else:
@@ -820,6 +828,9 @@ def fit_topics_file(path: str | Path, doc_ids: list[str], random_state: int = 0,
     Returns
     -------
     (TopicModelResult or None, topics table)
+        Past ``TopicSettings.fit_max_units`` modelled paragraphs the result is light, to be cheap to
+        send back and keep: ``vocabulary.counts`` is None and ``paragraph_topics`` was written to
+        ``paragraph_topics.parquet`` next to ``path`` (``paragraph_topics_file``).
     """
     from threadpoolctl import threadpool_limits
 
@@ -830,9 +841,12 @@ def fit_topics_file(path: str | Path, doc_ids: list[str], random_state: int = 0,
         return None, empty
     with threadpool_limits(limits=thread_limits):
         try:  # texts are read in blocks, never all at once (topics.fit_topics_parquet)
-            model = topics.fit_topics_parquet(path, pd.DataFrame({"doc_id": doc_ids}), random_state=random_state)
+            model = topics.fit_topics_parquet(path, pd.DataFrame({"doc_id": doc_ids}), random_state=random_state,
+                                              keep_counts=False)
         except ValueError:
             return None, empty
+    if model.vocabulary.counts is None:  # past fit_max_units: the per-paragraph table stays on disk
+        model = topics.detach_paragraphs(model, Path(path).with_name("paragraph_topics.parquet"))
     return model, topics.topics_table(model)
 
 
