@@ -150,14 +150,14 @@ def test_large_corpus_keeps_its_paragraph_topics_on_disk(tmp_path, sample_dir, m
 
     from sinojp import topics
 
-    fit = functools.partial(topics.fit_topics_parquet, topic_settings=topics.TopicSettings(fit_max_units=40))
+    fit = functools.partial(topics.fit_topics_parquet, topic_settings=topics.TopicSettings(fit_max_units=15))
     monkeypatch.setattr(topics, "fit_topics_parquet", fit)
     result = stream.run_streaming(sample_dir / "raw", tmp_path, n_jobs=1, cache=False, figures=False)
     kept = tmp_path / "paragraph_topics.parquet"
     assert result.topics.paragraph_topics_file == str(kept) and kept.exists()
     assert not (tmp_path / stream.WORK_DIR).exists()
     paras = pd.read_parquet(kept)
-    assert len(paras) > 40 and result.topics.paragraph_topics.empty
+    assert len(paras) > 15 and result.topics.paragraph_topics.empty
     assert result.topics.vocabulary.counts is None  # the light result sent back by the topic fit
     docs = pd.read_csv(tmp_path / "documents.csv")
     assert docs["top_topic"].notna().all()
