@@ -120,6 +120,19 @@ def _map_local(func: Callable[[T], R], chunks: Iterable[T], n_jobs: int) -> Iter
     yield from parallel(delayed(_sized)(func, chunk) for chunk in chunks)
 
 
+def release_workers() -> None:
+    """Stop the idle worker processes the local engine keeps for reuse, freeing their memory.
+
+    joblib keeps its loky workers alive for reuse (5 minutes by default); a run that next does a
+    memory-hungry corpus-level step stops them first. The next parallel map starts new ones.
+    """
+    from joblib.externals.loky import reusable_executor
+
+    executor = getattr(reusable_executor, "_executor", None)
+    if executor is not None:
+        executor.shutdown(wait=True)
+
+
 def _map_dask(func: Callable[[T], R], chunks: Iterable[T], client: Any) -> Iterator[tuple[int, R]]:
     """dask.bag over windows of chunks (one partition per chunk); the next window runs while one is read."""
     import dask.bag as db

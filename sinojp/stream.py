@@ -491,6 +491,7 @@ def run_streaming(corpus_path: str | Path, out: str | Path, random_state: int = 
     StreamResult
     """
     from sinojp import pipeline
+    from sinojp import topics as topics_mod
 
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -518,19 +519,21 @@ def run_streaming(corpus_path: str | Path, out: str | Path, random_state: int = 
         stage1 = _stage_clean(stream, work, store, engine, n_jobs, client, show, chunk_size, stats)
         lap("clean")
         parallel = engine == "dask" or (n_jobs or engines.default_jobs()) > 1
-        topic_job = _TopicJob(stage1, work, chunk_size, random_state, background=parallel)
+        topic_job = _TopicJob(stage1, work, chunk_size, random_state, background=parallel,
+                              background_max_paragraphs=topics_mod.TopicSettings().fit_max_units)
         try:
             result = _stage_analyse(stage1, out, work, store, engine, n_jobs, client, show, chunk_size,
                                     random_state, punkt_chars, stats)
         except BaseException:
             topic_job.cancel()
             raise
+        if parallel and engine == "local" and not topic_job.background:
+            engines.release_workers()  # a large corpus: the topic fit runs next, in their memory
         lap("analyse")
         model, topic_table = topic_job.result()
         lap("topics (waiting)")
     written = result["written"]
     docs, doc_stance = result["documents"], result["document_stance"]
-    from sinojp import topics as topics_mod
 
     if model is not None and model.paragraph_topics_file:
         # a large corpus's per-paragraph topic table was written next to the paragraphs, in the
@@ -798,8 +801,13 @@ def _documents_frame(docs: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     return docs[order].reset_index(drop=True)
 
 
-def _write_paragraphs(stage1: dict, path: Path, chunk_size: int) -> list[str]:
-    """Write the kept documents' paragraphs (doc_id, para_id, text) to Parquet; return the doc_ids."""
+def _write_paragraphs(stage1: dict, path: Path, chunk_size: int) -> tuple[list[str], int]:
+    """Write the kept documents' paragraphs (doc_id, para_id, text) to Parquet.
+
+    Returns
+    -------
+    (doc_ids, number of paragraphs)
+    """
     writer = _TableWriter(None, path)
     doc_ids: list[str] = []
     for docs in chunked(_kept_documents(stage1), chunk_size):
@@ -807,7 +815,7 @@ def _write_paragraphs(stage1: dict, path: Path, chunk_size: int) -> list[str]:
         doc_ids.extend(frame["doc_id"])
         writer.write(segment.paragraphs(frame)[["doc_id", "para_id", "text"]], [])
     writer.close(pd.DataFrame(columns=["doc_id", "para_id", "text"]))
-    return doc_ids
+    return doc_ids, writer.rows
 
 
 def fit_topics_file(path: str | Path, doc_ids: list[str], random_state: int = 0,
@@ -851,17 +859,23 @@ def fit_topics_file(path: str | Path, doc_ids: list[str], random_state: int = 0,
 
 
 class _TopicJob:
-    """The topic fit, run in a separate process while the workers score documents (when parallel)."""
+    """The topic fit: in a separate process while the workers score documents (when parallel).
 
-    def __init__(self, stage1: dict, work: Path, chunk_size: int, random_state: int, background: bool) -> None:
+    Past ``background_max_paragraphs`` paragraphs it waits for the analysis instead, so that its
+    memory and the workers' are never held at the same time (the run's peak stays bounded).
+    """
+
+    def __init__(self, stage1: dict, work: Path, chunk_size: int, random_state: int, background: bool,
+                 background_max_paragraphs: int) -> None:
         from threadpoolctl import threadpool_info
 
         path = work / "paragraphs.parquet"
-        doc_ids = _write_paragraphs(stage1, path, chunk_size)
+        doc_ids, n_paragraphs = _write_paragraphs(stage1, path, chunk_size)
         limits = {info["user_api"]: info["num_threads"] for info in threadpool_info()}
         self._args = (str(path), doc_ids, random_state, limits)
         self._executor = self._future = None
-        if background:
+        self.background = background and n_paragraphs <= background_max_paragraphs
+        if self.background:
             from joblib.externals.loky import ProcessPoolExecutor
 
             self._executor = ProcessPoolExecutor(max_workers=1)

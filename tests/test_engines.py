@@ -48,3 +48,42 @@ def test_dask_run_writes_what_the_local_engine_writes(tmp_path, seeds_dir, clust
     for name in ("manifest.csv", "documents.csv", "sentences.csv", "topics.csv", "removals.csv", "flags.csv"):
         assert filecmp.cmp(tmp_path / "local" / name, tmp_path / "dask" / name, shallow=False), name
     assert result.cache["clean"]["misses"] == 5
+
+
+def _worker_pid(chunk: list[int]) -> int:
+    import os
+
+    return os.getpid()
+
+
+def test_release_workers_stops_the_reusable_workers():
+    import os
+
+    import psutil
+
+    pids = set(engines.map_chunks(_worker_pid, [[1]] * 6, n_jobs=2)) - {os.getpid()}
+    alive = [pid for pid in pids if psutil.pid_exists(pid)]
+    assert alive  # joblib keeps its workers for reuse
+    engines.release_workers()
+    assert not [pid for pid in alive if psutil.pid_exists(pid) and psutil.Process(pid).status() != psutil.STATUS_ZOMBIE]
+    assert list(engines.map_chunks(sum, [[1], [2, 2]], n_jobs=2)) == [1, 4]  # new workers start
+
+
+def test_large_corpus_fits_topics_after_the_analysis(tmp_path, sample_dir, monkeypatch):
+    # past the threshold the topic fit waits for the analysis (workers released): same tables
+    from sinojp import topics
+
+    class Small(topics.TopicSettings):
+        def __init__(self):
+            super().__init__(fit_max_units=10)
+
+    serial = stream.run_streaming(sample_dir / "raw", tmp_path / "serial", n_jobs=1, cache=False, figures=False)
+    monkeypatch.setattr(topics, "TopicSettings", Small)
+    released = []
+    monkeypatch.setattr(engines, "release_workers", lambda: released.append(True))
+    late = stream.run_streaming(sample_dir / "raw", tmp_path / "late", n_jobs=2, chunk_size=3, cache=False,
+                                figures=False)
+    assert released == [True]
+    assert late.topic_table.equals(serial.topic_table)
+    for name in ("documents.csv", "topics.csv", "sentences.csv"):
+        assert filecmp.cmp(tmp_path / "serial" / name, tmp_path / "late" / name, shallow=False), name
