@@ -80,6 +80,17 @@ def write_corpus(groups: list[list[str]], n_articles: int, path: Path, random_st
             handle.write(json.dumps(row) + "\n")
 
 
+def build_corpus(n_articles: int, path: Path, random_state: int = 0) -> None:
+    """:func:`write_corpus` from the shipped corpus and the sample (run in a child process)."""
+    write_corpus(sentences_by_article(), n_articles, path, random_state)
+
+
+def in_child(func, *args):
+    """Run ``func(*args)`` in a fresh process, so that its memory never counts in this one's peak."""
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        return pool.submit(func, *args).result()
+
+
 class ProcessTreeMonitor:
     """Peak summed RSS and CPU seconds of this process and all its descendants, sampled in a thread.
 
@@ -139,12 +150,11 @@ def floor_seconds(path: Path) -> float:
     return time.perf_counter() - start
 
 
-def bench(size: int, groups: list[list[str]], folder: Path, jobs: int, profile: bool) -> dict:
+def bench(size: int, folder: Path, jobs: int, profile: bool) -> dict:
     export = folder / f"synthetic_{size}.jsonl"
-    write_corpus(groups, size, export)
-    # in a child process, so the floor's own memory does not count in the pipeline's peak
-    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
-        floor = pool.submit(floor_seconds, export).result()
+    # corpus and floor in child processes: their memory does not count in the pipeline's peak
+    in_child(build_corpus, size, export)
+    floor = in_child(floor_seconds, export)
     out = folder / f"out_{size}"
     profiler = cProfile.Profile() if profile else None
     with ProcessTreeMonitor() as mem:
@@ -207,10 +217,10 @@ def stage_costs(path: Path, limit: int = 1000, chunk_size: int = 200) -> dict[st
     return out
 
 
-def bench_rerun(size: int, added: int, groups: list[list[str]], folder: Path, jobs: int | None) -> dict:
+def bench_rerun(size: int, added: int, folder: Path, jobs: int | None) -> dict:
     """Cold run on ``size`` articles with the cache, then a rerun after appending ``added`` articles."""
     full = folder / "grown.jsonl"
-    write_corpus(groups, size + added, full)
+    in_child(build_corpus, size + added, full)
     first = folder / "first.jsonl"
     with full.open(encoding="utf-8") as src, first.open("w", encoding="utf-8") as dst:
         for _, line in zip(range(size), src):
@@ -237,22 +247,21 @@ def main() -> None:
     parser.add_argument("--stages", action="store_true",
                         help="instead: CPU per article of each per-document stage, one process, 1,000 articles")
     args = parser.parse_args()
-    groups = sentences_by_article()
     if args.stages:
         with tempfile.TemporaryDirectory() as tmp:
             export = Path(tmp) / "synthetic_1000.jsonl"
-            write_corpus(groups, 1000, export)
+            build_corpus(1000, export)
             print(pd.Series(stage_costs(export)).to_string(), flush=True)
         return
     if args.cache_rerun:
         with tempfile.TemporaryDirectory() as tmp:
             for size in args.sizes:
-                print(pd.Series(bench_rerun(size, args.cache_rerun, groups, Path(tmp), args.jobs)).to_string(), flush=True)
+                print(pd.Series(bench_rerun(size, args.cache_rerun, Path(tmp), args.jobs)).to_string(), flush=True)
         return
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for size in args.sizes:
-            rows.append(bench(size, groups, Path(tmp), args.jobs, args.profile))
+            rows.append(bench(size, Path(tmp), args.jobs, args.profile))
             print(pd.DataFrame(rows[-1:]).T.to_string(header=False), flush=True)
     print()
     print(pd.DataFrame(rows).set_index("articles").T.to_string())
