@@ -28,7 +28,7 @@ def test_unknown_engine_is_refused():
 @pytest.fixture(scope="module")
 def cluster():
     distributed = pytest.importorskip("dask.distributed")
-    local = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None,
+    local = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
                                      silence_logs=40)
     yield local
     local.close()
@@ -41,13 +41,16 @@ def test_dask_engine_keeps_chunk_order(cluster):
     assert got == [_square_all(c) for c in chunks]
 
 
-def test_dask_run_writes_what_the_local_engine_writes(tmp_path, seeds_dir, cluster):
-    stream.run_streaming(seeds_dir, tmp_path / "local", chunk_size=2, n_jobs=1, cache=False, figures=False)
-    result = stream.run_streaming(seeds_dir, tmp_path / "dask", chunk_size=2, engine="dask",
+@pytest.mark.parametrize("corpus", ["seeds", "sample"])
+def test_dask_run_writes_what_the_local_engine_writes(tmp_path, seeds_dir, sample_dir, cluster, corpus):
+    path = seeds_dir if corpus == "seeds" else sample_dir / "raw"
+    local = stream.run_streaming(path, tmp_path / "local", chunk_size=2, n_jobs=1, cache=False, figures=False)
+    result = stream.run_streaming(path, tmp_path / "dask", chunk_size=2, engine="dask",
                                   scheduler=cluster.scheduler_address, cache=False, figures=False)
-    for name in ("manifest.csv", "documents.csv", "sentences.csv", "topics.csv", "removals.csv", "flags.csv"):
+    for name in ("manifest.csv", "documents.csv", "sentences.csv", "topics.csv", "removals.csv", "flags.csv",
+                 "voices.csv"):
         assert filecmp.cmp(tmp_path / "local" / name, tmp_path / "dask" / name, shallow=False), name
-    assert result.cache["clean"]["misses"] == 5
+    assert result.cache["clean"]["misses"] == local.cache["clean"]["misses"] == len(list(path.glob("*.txt")))
 
 
 def _worker_pid(chunk: list[int]) -> int:
