@@ -819,7 +819,7 @@ def _write_paragraphs(stage1: dict, path: Path, chunk_size: int) -> tuple[list[s
 
 
 def fit_topics_file(path: str | Path, doc_ids: list[str], random_state: int = 0,
-                    thread_limits: dict[str, int] | None = None) -> tuple[Any, pd.DataFrame]:
+                    thread_limits: dict[str, int] | None = None, n_jobs: int = 1) -> tuple[Any, pd.DataFrame]:
     """Fit the topic model on paragraphs stored in Parquet (``doc_id, para_id, text``).
 
     Parameters
@@ -832,6 +832,8 @@ def fit_topics_file(path: str | Path, doc_ids: list[str], random_state: int = 0,
     thread_limits : dict, optional
         threadpoolctl limits (``{"blas": 1}``) to apply, so a fit in another process uses the
         caller's BLAS threading and gives bit-identical results.
+    n_jobs : int
+        Model-selection candidates evaluated at once (the result does not depend on it).
 
     Returns
     -------
@@ -850,7 +852,7 @@ def fit_topics_file(path: str | Path, doc_ids: list[str], random_state: int = 0,
     with threadpool_limits(limits=thread_limits):
         try:  # texts are read in blocks, never all at once (topics.fit_topics_parquet)
             model = topics.fit_topics_parquet(path, pd.DataFrame({"doc_id": doc_ids}), random_state=random_state,
-                                              keep_counts=False)
+                                              keep_counts=False, n_jobs=n_jobs)
         except ValueError:
             return None, empty
     if model.vocabulary.counts is None:  # past fit_max_units: the per-paragraph table stays on disk
@@ -876,6 +878,9 @@ class _TopicJob:
         self._executor = self._future = None
         self.background = background and n_paragraphs <= background_max_paragraphs
         if self.background:
+            # selection candidates on all cores: beside the analysis they only share the cores,
+            # and once it is done they finish sooner (a small corpus's run is mostly this fit)
+            self._args += (engines.default_jobs(),)
             from joblib.externals.loky import ProcessPoolExecutor
 
             self._executor = ProcessPoolExecutor(max_workers=1)

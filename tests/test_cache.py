@@ -106,6 +106,7 @@ def test_cache_with_parallel_workers(tmp_path, sample_dir):
     assert second.cache["clean"] == {"hits": len(rows), "misses": 0}
     assert second.cache["analyse"]["misses"] == 0
     serial = stream.run_streaming(export, tmp_path / "o3", n_jobs=1, cache=False, figures=False, chunk_size=2)
-    for name in ("documents.csv", "sentences.csv", "manifest.csv"):
+    # topics.csv too: with workers the topic fit runs beside them and evaluates candidates in parallel
+    for name in ("documents.csv", "sentences.csv", "manifest.csv", "topics.csv"):
         assert (tmp_path / "o2" / name).read_bytes() == (tmp_path / "o3" / name).read_bytes(), name
     assert len(serial.documents) == len(second.documents)
