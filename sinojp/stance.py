@@ -48,7 +48,7 @@ import pandas as pd
 from sinojp import metrics
 from sinojp.actors import detect_targets, load_rules
 from sinojp.textmatch import PatternSet, non_overlapping
-from sinojp.voices import _turns, is_attributed
+from sinojp.voices import _paragraph_turns, is_attributed
 
 DEFAULT_METHOD = "lexicon"
 METHODS = ("lexicon", "supervised", "vader")
@@ -398,7 +398,7 @@ def _interview_sentences(sents: pd.DataFrame) -> np.ndarray:
     flags = np.zeros(len(sents), dtype=bool)
     paras, texts = sents["para_id"].tolist(), sents["text"].tolist()
     for idx in sents.groupby("doc_id", sort=False).indices.values():
-        turns = _turns([paras[i] for i in idx], [texts[i] for i in idx])
+        turns = _paragraph_turns([paras[i] for i in idx], [texts[i] for i in idx])
         if turns:
             flags[idx] = [paras[i] in turns for i in idx]
     return flags

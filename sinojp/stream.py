@@ -874,13 +874,14 @@ class _TopicJob:
         path = work / "paragraphs.parquet"
         doc_ids, n_paragraphs = _write_paragraphs(stage1, path, chunk_size)
         limits = {info["user_api"]: info["num_threads"] for info in threadpool_info()}
-        self._args = (str(path), doc_ids, random_state, limits)
-        self._executor = self._future = None
         self.background = background and n_paragraphs <= background_max_paragraphs
+        # in the background, selection candidates use all cores: beside the analysis they only
+        # share the cores, and once it is done they finish sooner (a small corpus's run is mostly
+        # this fit); a late fit keeps one process, as its memory is what the wait protects
+        n_jobs = engines.default_jobs() if self.background else 1
+        self._args = (str(path), doc_ids, random_state, limits, n_jobs)
+        self._executor = self._future = None
         if self.background:
-            # selection candidates on all cores: beside the analysis they only share the cores,
-            # and once it is done they finish sooner (a small corpus's run is mostly this fit)
-            self._args += (engines.default_jobs(),)
             from joblib.externals.loky import ProcessPoolExecutor
 
             self._executor = ProcessPoolExecutor(max_workers=1)

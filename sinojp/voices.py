@@ -169,18 +169,14 @@ def _describe(speaker: str, apposition: str, doc_text: str) -> tuple[str, str]:
     return role, country
 
 
-def _paragraph_turns(doc: pd.DataFrame) -> dict:
+def _paragraph_turns(para_ids: list, texts: list) -> dict:
     """Interview turns of one document: para_id -> (label, offset of the turn's text in the paragraph).
 
+    ``para_ids`` and ``texts`` are the document's sentences' paragraph ids and texts, in order.
     A label counts as an interview turn when the same label (case-folded)
     opens at least two paragraphs. Paragraph text is rebuilt from its
     sentences so that a segmenter splitting "Dr." does not hide the label.
     """
-    return _turns(doc["para_id"].tolist(), doc["text"].tolist())
-
-
-def _turns(para_ids: list, texts: list) -> dict:
-    """:func:`_paragraph_turns` over the sentences' paragraph ids and texts (in sentence order)."""
     pieces: dict = {}
     for para, text in zip(para_ids, texts):
         pieces.setdefault(para, []).append(str(text))
@@ -244,7 +240,7 @@ def extract_voices(sentences: pd.DataFrame, scores: pd.DataFrame | None = None) 
     for doc_id, group in groupby(records, key=itemgetter(0)):
         doc = list(group)
         doc_text = " ".join(r[2] for r in doc)
-        turns = _turns([r[3] for r in doc], [r[2] for r in doc])
+        turns = _paragraph_turns([r[3] for r in doc], [r[2] for r in doc])
         doc_mentions = None
         offset, last_para, last_subject = 0, None, ""
         for _, sent_id, text, para in doc:
