@@ -1,11 +1,11 @@
-"""End-to-end throughput of the streaming pipeline on synthetic corpora of 1k, 10k and 100k articles.
+"""End-to-end throughput of the chunked pipeline on synthetic corpora of 1k, 10k and 100k articles.
 
 Each synthetic article is a JSONL row whose text reads like a scraped page: a headline, a share
 prompt, 6-14 paragraphs of 1-4 sentences drawn (fixed seed) mostly from one "theme" article of the
 shipped corpus (data/raw) and the development sample, the rest from any of them, and a copyright
 footer. For every size the script measures, in the same run:
 
-* the wall time of ``sinojp.stream.run_streaming`` (read, clean, near-duplicates, Punkt, stance,
+* the wall time of ``sinojp.run`` (local engine) (read, clean, near-duplicates, Punkt, stance,
   frames, topics, all outputs written; no cache), articles per second;
 * the peak resident memory of the whole process tree (this process plus its workers), sampled
   every 0.1 s with psutil, and of this process alone (``ru_maxrss``); the CPU seconds of the tree
@@ -41,8 +41,10 @@ import pandas as pd
 import psutil
 from sklearn.feature_extraction.text import CountVectorizer
 
-from sinojp import stream
-from sinojp.pipeline import prepare
+import sinojp
+from sinojp import prepare
+from sinojp.corpus import iter_items
+from sinojp.pipeline.stages import clean_chunk
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT.parent / "shared" / "corpora" / "news-sample" / "raw"
@@ -161,7 +163,7 @@ def bench(size: int, folder: Path, jobs: int, profile: bool) -> dict:
         start = time.perf_counter()
         if profiler:
             profiler.enable()
-        result = stream.run_streaming(export, out, n_jobs=jobs, cache=False, progress=False, figures=False)
+        result = sinojp.run(export, out, n_jobs=jobs, cache=False, progress=False, figures=False)
         if profiler:
             profiler.disable()
         seconds = time.perf_counter() - start
@@ -181,13 +183,16 @@ def bench(size: int, folder: Path, jobs: int, profile: bool) -> dict:
 def stage_costs(path: Path, limit: int = 1000, chunk_size: int = 200) -> dict[str, float]:
     """CPU milliseconds per article of each per-document stage, in this process, on the first ``limit`` articles.
 
-    The same calls as :func:`sinojp.stream.clean_chunk` and :func:`sinojp.stream.analyse_chunk`,
+    The same calls as :func:`sinojp.pipeline.stages.clean_chunk` and ``analyse_chunk``,
     timed one by one (process time, so other load on the machine does not count); Punkt training
     is a fixed cost and reported in seconds.
     """
-    from sinojp import clean, framing, segment, stance, voices
+    from sinojp.measures import voices
+    from sinojp.measures.framing import scores as framing_scores
+    from sinojp.measures.stance import scores as stance_scores
+    from sinojp.text import segment, slips
 
-    items = [it for _, it in zip(range(limit), stream.iter_items(path).items)]
+    items = [it for _, it in zip(range(limit), iter_items(path).items)]
     cpu = {name: 0.0 for name in ("read + clean", "paragraphs + sentences", "stance (sentences)",
                                   "stance (documents, bootstrap)", "frames", "voices", "slip flags")}
     def timed(name: str, func, *args):
@@ -198,19 +203,19 @@ def stage_costs(path: Path, limit: int = 1000, chunk_size: int = 200) -> dict[st
 
     docs = []
     for start in range(0, len(items), chunk_size):
-        for res in timed("read + clean", stream.clean_chunk, items[start:start + chunk_size]):
+        for res in timed("read + clean", clean_chunk, items[start:start + chunk_size]):
             docs.extend((d["doc_id"], d["text"]) for d in res["documents"])
     t = time.process_time()
     tokenizer = segment.train_punkt(text for _, text in docs)
     punkt = time.process_time() - t
     for start in range(0, len(docs), chunk_size):
         frame = pd.DataFrame(docs[start:start + chunk_size], columns=["doc_id", "text"])
-        sents = timed("paragraphs + sentences", segment.sentences, frame, tokenizer)
-        scores = timed("stance (sentences)", stance.score_sentences, sents)
-        timed("stance (documents, bootstrap)", stance.score_documents, scores)
-        timed("frames", lambda s: framing.score_documents(framing.score_sentences(s)), sents)
+        sents = timed("paragraphs + sentences", segment.split_sentences, frame, tokenizer)
+        scores = timed("stance (sentences)", stance_scores.score_sentences, sents)
+        timed("stance (documents, bootstrap)", stance_scores.score_documents, scores)
+        timed("frames", lambda s: framing_scores.score_documents(framing_scores.score_sentences(s)), sents)
         timed("voices", voices.extract_voices, sents, scores)
-        timed("slip flags", clean.flag_slips, frame)
+        timed("slip flags", slips.flag_slips, frame)
     out = {f"{name} ms/article": round(1000 * v / len(items), 2) for name, v in cpu.items()}
     out["total ms/article"] = round(sum(out.values()), 2)
     out["punkt training s (fixed)"] = round(punkt, 1)
@@ -229,7 +234,7 @@ def bench_rerun(size: int, added: int, folder: Path, jobs: int | None) -> dict:
     runs = {}
     for name, path in (("cold", first), ("rerun", full)):
         start = time.perf_counter()
-        result = stream.run_streaming(path, out, n_jobs=jobs, cache=True, progress=False, figures=False)
+        result = sinojp.run(path, out, n_jobs=jobs, cache=True, progress=False, figures=False)
         runs[name] = (round(time.perf_counter() - start, 1), result.cache, result.seconds)
     shutil.rmtree(out)
     return {"articles": f"{size} + {added}", "cold_s": runs["cold"][0], "rerun_s": runs["rerun"][0],

@@ -18,9 +18,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sinojp.pipeline import prepare
-from sinojp.topics import TopicSettings, fit_model, fit_topics
-from sinojp.vocabulary import build_vocabulary
+from sinojp import prepare
+from sinojp.topics import TopicSettings, build_vocabulary, fit_model, fit_topics
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT.parent / "shared" / "corpora" / "news-sample" / "raw"

@@ -1,8 +1,24 @@
-"""sinojp: computational analysis of news coverage of China-Japan relations.
+"""sinojp: computational analysis of news coverage of China–Japan relations.
 
 Data flows one way: files -> documents -> paragraphs -> sentences -> measures -> tables and
-figures. Each stage is a module of small functions over tidy pandas DataFrames; `sinojp.pipeline`
-chains them and is what the command line and the notebooks call.
+figures. The sub-packages follow the stages, and each imports only the ones below it:
+
+``resources`` (package data) <- ``corpus`` <- ``text`` <- ``measures`` / ``topics``
+<- ``compare`` / ``validate`` / ``plots`` <- ``pipeline`` <- ``cli``, ``report``.
+
+The entry points are exported here::
+
+    import sinojp
+    result = sinojp.run("data/raw", "outputs")          # the whole analysis, every output file
+    prep = sinojp.prepare("data/raw")                   # read, clean, segment (in memory)
+    analysis = sinojp.analyse(prep)                      # stance, frames, voices, topics
 """
 
-__version__ = "0.1.0"
+from sinojp._version import __version__
+from sinojp.corpus import CorpusError, read_corpus
+from sinojp.pipeline import Analysis, Prepared, RunResult, analyse, prepare, run, summarise
+
+__all__ = [
+    "__version__", "analyse", "Analysis", "CorpusError", "prepare", "Prepared", "read_corpus", "run", "RunResult",
+    "summarise"
+]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from sinojp.corpus import CorpusError
 
@@ -46,41 +45,40 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         if args.command == "run":
-            from sinojp import pipeline
+            from sinojp.pipeline import run, summarise
 
             columns = {k[4:]: v for k, v in vars(args).items() if k.startswith("col_") and v}
-            if args.engine != "memory":
-                from sinojp import stream
-
-                result = pipeline.run(args.corpus, args.out, random_state=args.random_state, progress=args.progress,
-                                      engine=args.engine, n_jobs=args.jobs, cache=args.cache,
-                                      chunk_size=args.chunk_size, scheduler=args.scheduler, **columns)
-                print(stream.summary(result))
-                print(pipeline.analysis_summary(result))
-                print(f"outputs written to {args.out}")
-                for note in result.notes:
-                    print(f"note: {note}")
-                return 0
-            prep, analysis = pipeline.run(args.corpus, args.out, random_state=args.random_state,
-                                          progress=args.progress, **columns)
-            print(pipeline.summary(prep))
-            print(pipeline.analysis_summary(analysis))
+            result = run(args.corpus, args.out, engine=args.engine, random_state=args.random_state,
+                         progress=args.progress, n_jobs=args.jobs, cache=args.cache, chunk_size=args.chunk_size,
+                         scheduler=args.scheduler, **columns)
+            print(summarise(result))
+            print(analysis_summary(result))
             print(f"outputs written to {args.out}")
-            for note in prep.notes:
+            for note in result.notes:
                 print(f"note: {note}")
         elif args.command == "notebooks":
-            from sinojp import notebooks
+            from sinojp import report
 
-            notebooks.main(corpus=args.corpus, out=args.out, inplace=args.inplace)
+            report.main(corpus=args.corpus, out=args.out, inplace=args.inplace)
         elif args.command == "evaluate":
-            from sinojp.evaluate import evaluate_cleaning
+            from sinojp.validate import validate_cleaning
 
-            summary, _ = evaluate_cleaning(args.sample)
-            print(summary.to_string(index=False))
+            summarise, _ = validate_cleaning(args.sample)
+            print(summarise.to_string(index=False))
     except (CorpusError, FileNotFoundError) as exc:
         print(f"sinojp: error: {exc}", file=sys.stderr)
         return 2
     return 0
+
+
+def analysis_summary(result) -> str:
+    """One line on the measures of a run: mean stance, the most common primary frame, the topics."""
+    docs = result.documents
+    frames = docs["primary_frame"].value_counts()
+    top_frame = f"{frames.index[0]} ({frames.iloc[0]} documents)" if len(frames) else "none"
+    return (f"relations_stance mean {docs['relations_stance'].mean():+.2f}, us_stance mean "
+            f"{docs['us_stance'].mean():+.2f}; most common primary frame: {top_frame}; "
+            f"{len(result.topic_table)} topics")
 
 
 if __name__ == "__main__":  # pragma: no cover

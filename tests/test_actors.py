@@ -5,7 +5,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sinojp import actors
+from sinojp.measures import actors
 
 RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
 

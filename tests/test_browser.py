@@ -19,10 +19,20 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from browser_support import (CHROMEDRIVER, CHROMIUM, JupyterLab, KernelConnectionLost, code_cell_count,
-                             expected_images, full_page_screenshot, kill_leftovers, mirror_checkout,
-                             run_all_in_lab, save_notebook, start_chromium)
+from browser_support import (
+    CHROMEDRIVER,
+    CHROMIUM,
+    JupyterLab,
+    KernelConnectionLost,
+    code_cell_count,
+    expected_images,
+    full_page_screenshot,
+    kill_leftovers,
+    mirror_checkout,
+    run_all_in_lab,
+    save_notebook,
+    start_chromium,
+)
 
 pytestmark = pytest.mark.browser
 

@@ -10,17 +10,21 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import sparse
 
-from sinojp.coherence import (
-    cooccurrence,
-    diversity,
-    jaccard_matrix,
+from sinojp.topics.coherence import (
+    compute_diversity,
+    compute_jaccard_matrix,
+    compute_npmi_matrix,
+    compute_stability,
+    compute_topic_npmi,
+    count_term_cooccurrence,
+    list_npmi_pairs,
     match_topics,
-    npmi_matrix,
-    npmi_pairs,
-    stability,
-    topic_npmi,
 )
-from sinojp.vocabulary import VocabularySettings, build_vocabulary, prepare_tokens
+from sinojp.topics.vocabulary import (
+    VocabularySettings,
+    build_vocabulary,
+    prepare_tokens,
+)
 
 RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
 
@@ -72,7 +76,7 @@ def _gensim_npmi(vocab, token_lists, topics):
 def test_npmi_matches_gensim_with_its_smoothing(seed_corpus):
     vocab, token_lists = seed_corpus
     topics = _topics_of_frequent_terms(vocab)
-    ours = topic_npmi(vocab.counts, topics, eps=1e-12)
+    ours = compute_topic_npmi(vocab.counts, topics, eps=1e-12)
     reference = _gensim_npmi(vocab, token_lists, topics)
     np.testing.assert_allclose(ours, reference, atol=1e-9)
     # the groups are informative: not all alike, not all at the bounds
@@ -83,9 +87,9 @@ def test_npmi_matches_gensim_pair_by_pair_and_differs_only_where_pairs_never_mee
     vocab, token_lists = seed_corpus
     group = _topics_of_frequent_terms(vocab, n_topics=1, n_top=14)[0]
     pairs = [[a, b] for i, a in enumerate(group) for b in group[i + 1:]]
-    ours = topic_npmi(vocab.counts, pairs)  # exact definition: -1 when a pair never co-occurs
+    ours = compute_topic_npmi(vocab.counts, pairs)  # exact definition: -1 when a pair never co-occurs
     reference = _gensim_npmi(vocab, token_lists, pairs)
-    _, co = cooccurrence(vocab.counts, group)
+    _, co = count_term_cooccurrence(vocab.counts, group)
     together = np.array([co[group.index(a), group.index(b)] for a, b in pairs])
     assert (together == 0).any() and (together > 0).any()
     np.testing.assert_allclose(ours[together > 0], reference[together > 0], atol=1e-9)
@@ -101,8 +105,8 @@ def test_npmi_bounds_on_constructed_counts():
         [0, 0, 1, 1],
         [0, 0, 1, 0],
     ]))
-    df, co = cooccurrence(counts, [0, 1, 2, 3])
-    pair = npmi_matrix(df, co, counts.shape[0])
+    df, co = count_term_cooccurrence(counts, [0, 1, 2, 3])
+    pair = compute_npmi_matrix(df, co, counts.shape[0])
     assert pair[0, 1] == pytest.approx(1.0)
     assert pair[0, 2] == -1.0
     assert pair[0, 3] == pytest.approx(0.0)
@@ -115,23 +119,23 @@ def test_npmi_stays_within_bounds(rows):
     present = np.flatnonzero(np.asarray(counts.sum(axis=0)).ravel() > 0)
     if len(present) < 2:
         return
-    values = topic_npmi(counts, [list(present)])
+    values = compute_topic_npmi(counts, [list(present)])
     assert -1.0 - 1e-12 <= values[0] <= 1.0 + 1e-12
 
 
 def test_npmi_pairs_show_the_counts_behind_each_value(seed_corpus):
     vocab, _ = seed_corpus
     topics = _topics_of_frequent_terms(vocab, n_topics=2, n_top=5)
-    table = npmi_pairs(vocab.counts, vocab.terms, topics)
+    table = list_npmi_pairs(vocab.counts, vocab.terms, topics)
     assert len(table) == 2 * 10
     per_topic = table.groupby("topic")["npmi"].mean().to_numpy()
-    np.testing.assert_allclose(per_topic, topic_npmi(vocab.counts, topics), atol=1e-3)
+    np.testing.assert_allclose(per_topic, compute_topic_npmi(vocab.counts, topics), atol=1e-3)
     assert (table["df_ab"] <= table[["df_a", "df_b"]].min(axis=1)).all()
 
 
 def test_diversity_counts_shared_top_terms():
-    assert diversity([["a", "b", "c"], ["d", "e", "f"]]) == 1.0
-    assert diversity([["a", "b"], ["a", "b"]]) == 0.5
+    assert compute_diversity([["a", "b", "c"], ["d", "e", "f"]]) == 1.0
+    assert compute_diversity([["a", "b"], ["a", "b"]]) == 0.5
 
 
 def test_matching_recovers_permuted_topics_and_stability_is_one():
@@ -140,7 +144,7 @@ def test_matching_recovers_permuted_topics_and_stability_is_one():
     match, sim = match_topics(run, permuted)
     assert match.tolist() == [1, 2, 0]
     assert sim.tolist() == [1.0, 1.0, 1.0]
-    overall, per_topic = stability(run, [permuted, permuted])
+    overall, per_topic = compute_stability(run, [permuted, permuted])
     assert overall == 1.0 and per_topic.tolist() == [1.0, 1.0, 1.0]
 
 
@@ -150,9 +154,9 @@ def test_matching_is_one_to_one_when_a_greedy_match_would_reuse_a_topic():
     match, sim = match_topics(a, b)
     assert sorted(match.tolist()) == [0, 1]
     assert sim[0] == 1.0 and sim[1] == 0.0
-    assert jaccard_matrix(a, b)[1, 0] == pytest.approx(2 / 4)
+    assert compute_jaccard_matrix(a, b)[1, 0] == pytest.approx(2 / 4)
 
 
 def test_stability_without_other_runs_is_undefined():
-    overall, per_topic = stability([["a"], ["b"]], [])
+    overall, per_topic = compute_stability([["a"], ["b"]], [])
     assert np.isnan(overall) and np.isnan(per_topic).all()

@@ -5,7 +5,13 @@ import json
 import pandas as pd
 import pytest
 
-from sinojp.corpus import CorpusError, decode_bytes, detect_columns, language_problem, read_corpus
+from sinojp.corpus import (
+    CorpusError,
+    check_language,
+    decode_bytes,
+    detect_columns,
+    read_corpus,
+)
 
 SENTENCE = ("Japan’s Prime Minister said “relations” with China are improving — the café talks in Beijing "
             "were held on Monday and both sides agreed to meet again.")
@@ -33,9 +39,9 @@ def test_rejects_binary_and_empty():
 
 
 def test_language_check():
-    assert language_problem(SENTENCE) == ""
-    assert "non-English" in language_problem("中国和日本的关系正在改善。外交部长王毅表示，两国应加强对话与合作。" * 3)
-    assert "non-English" in language_problem("Die Beziehungen zwischen China und Japan haben sich verbessert " * 5)
+    assert check_language(SENTENCE) == ""
+    assert "non-English" in check_language("中国和日本的关系正在改善。外交部长王毅表示，两国应加强对话与合作。" * 3)
+    assert "non-English" in check_language("Die Beziehungen zwischen China und Japan haben sich verbessert " * 5)
 
 
 def _folder(tmp_path, seeds_dir):

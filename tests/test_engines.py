@@ -6,7 +6,9 @@ import filecmp
 
 import pytest
 
-from sinojp import engines, stream
+import sinojp
+from sinojp.corpus import chunked
+from sinojp.pipeline import engines
 
 
 def _square_all(chunk: list[int]) -> list[int]:
@@ -14,7 +16,7 @@ def _square_all(chunk: list[int]) -> list[int]:
 
 
 def test_local_engine_keeps_chunk_order():
-    chunks = list(stream.chunked(range(23), 4))
+    chunks = list(chunked(range(23), 4))
     expected = [_square_all(c) for c in chunks]
     assert list(engines.map_chunks(_square_all, iter(chunks), n_jobs=1)) == expected
     assert list(engines.map_chunks(_square_all, iter(chunks), n_jobs=2)) == expected
@@ -35,7 +37,7 @@ def cluster():
 
 
 def test_dask_engine_keeps_chunk_order(cluster):
-    chunks = list(stream.chunked(range(23), 4))
+    chunks = list(chunked(range(23), 4))
     with engines.dask_client(cluster.scheduler_address) as client:
         got = list(engines.map_chunks(_square_all, iter(chunks), engine="dask", client=client))
     assert got == [_square_all(c) for c in chunks]
@@ -44,8 +46,8 @@ def test_dask_engine_keeps_chunk_order(cluster):
 @pytest.mark.parametrize("corpus", ["seeds", "sample"])
 def test_dask_run_writes_what_the_local_engine_writes(tmp_path, seeds_dir, sample_dir, cluster, corpus):
     path = seeds_dir if corpus == "seeds" else sample_dir / "raw"
-    local = stream.run_streaming(path, tmp_path / "local", chunk_size=2, n_jobs=1, cache=False, figures=False)
-    result = stream.run_streaming(path, tmp_path / "dask", chunk_size=2, engine="dask",
+    local = sinojp.run(path, tmp_path / "local", chunk_size=2, n_jobs=1, cache=False, figures=False)
+    result = sinojp.run(path, tmp_path / "dask", chunk_size=2, engine="dask",
                                   scheduler=cluster.scheduler_address, cache=False, figures=False)
     for name in ("manifest.csv", "documents.csv", "sentences.csv", "topics.csv", "removals.csv", "flags.csv",
                  "voices.csv"):
@@ -74,18 +76,18 @@ def test_release_workers_stops_the_reusable_workers():
 
 def test_large_corpus_fits_topics_after_the_analysis(tmp_path, sample_dir, monkeypatch):
     # past the threshold the topic fit waits for the analysis (workers released): same tables
-    from sinojp import topics
+    from sinojp.pipeline import runner as run_module
+    from sinojp.topics import TopicSettings
 
-    class Small(topics.TopicSettings):
+    class Small(TopicSettings):
         def __init__(self):
             super().__init__(fit_max_units=10)
 
-    serial = stream.run_streaming(sample_dir / "raw", tmp_path / "serial", n_jobs=1, cache=False, figures=False)
-    monkeypatch.setattr(topics, "TopicSettings", Small)
+    serial = sinojp.run(sample_dir / "raw", tmp_path / "serial", n_jobs=1, cache=False, figures=False)
+    monkeypatch.setattr(run_module, "TopicSettings", Small)
     released = []
     monkeypatch.setattr(engines, "release_workers", lambda: released.append(True))
-    late = stream.run_streaming(sample_dir / "raw", tmp_path / "late", n_jobs=2, chunk_size=3, cache=False,
-                                figures=False)
+    late = sinojp.run(sample_dir / "raw", tmp_path / "late", n_jobs=2, chunk_size=3, cache=False, figures=False)
     assert released == [True]
     assert late.topic_table.equals(serial.topic_table)
     for name in ("documents.csv", "topics.csv", "sentences.csv"):

@@ -1,6 +1,6 @@
 """The cleaning evaluation against the sample's hand labels."""
 
-from sinojp.evaluate import evaluate_cleaning, prf
+from sinojp.validate.cleaning import prf, validate_cleaning
 
 
 def test_prf():
@@ -9,7 +9,7 @@ def test_prf():
 
 
 def test_cleaning_meets_the_targets_on_the_sample(sample_dir):
-    summary, per_doc = evaluate_cleaning(sample_dir)
+    summary, per_doc = validate_cleaning(sample_dir)
     values = dict(zip(summary["measure"], summary["value"]))
     assert values["boilerplate_f1"] >= 0.9
     assert values["body_line_recall"] >= 0.98

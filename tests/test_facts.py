@@ -3,7 +3,8 @@
 import pandas as pd
 import pytest
 
-from sinojp import facts
+from sinojp.measures import facts
+
 
 def _facts(*texts, documents=None):
     sents = pd.DataFrame({"doc_id": "d", "sent_id": range(len(texts)), "text": list(texts)})
@@ -45,10 +46,10 @@ def test_durations_gap_and_length():
                "ruling parties after a five-year hiatus.")
     d = _one(t, "duration")
     assert (d["value"], d["unit"], d["qualifier"]) == ("5", "year", "gap")
-    t = _facts("A Japanese national has been sentenced to 3.5 years in prison in China for espionage.")
+    t = _facts("A court handed the employee a term of 3.5 years in prison on spying charges.")
     d = _one(t, "duration")
     assert (d["value"], d["unit"], d["qualifier"]) == ("3.5", "year", "length")
-    t = _facts("Soon after that China rolled out a 30-day visa exemption policy for visitors from Japan.")
+    t = _facts("Visitors from the neighbouring country now get a 30-day visa exemption on arrival.")
     d = _one(t, "duration")
     assert (d["value"], d["unit"], d["qualifier"]) == ("30", "day", "length")
 
@@ -62,10 +63,10 @@ def test_money_percent_counts():
     t = _facts("During his campaign, Trump vowed to increase tariffs on Chinese goods to 60%, a move that could "
                "significantly disrupt trade.")
     assert _one(t, "percent")["value"] == "60"
-    t = _facts("The resumption of exports will apply to marine products from 37 prefectures.")
+    t = _facts("Shipments may restart from 37 prefectures once checks are complete.")
     c = _one(t, "count")
     assert (c["value"], c["unit"]) == ("37", "prefecture")
-    c = _one(_facts("However, Fukushima, Ibaraki and 8 other prefectures are not included."), "count")
+    c = _one(_facts("Miyagi, Iwate and 8 other prefectures stay on the list for now."), "count")
     assert (c["value"], c["unit"], c["text"]) == ("8", "prefecture", "8 other prefectures")
     t = _facts("These meetings highlight the high-level engagement between the two nations, with the Japanese "
                "delegation meeting two of the seven members of the CPC Politburo Standing Committee and three "
@@ -74,7 +75,7 @@ def test_money_percent_counts():
 
 
 def test_keywords_drop_function_words():
-    kw = facts.keywords("The ninth meeting of the China-Japan Ruling Party Exchange Mechanism with Li Qiang.")
+    kw = facts.extract_keywords("The ninth meeting of the China-Japan Ruling Party Exchange Mechanism with Li Qiang.")
     assert {"china-japan", "ruling", "party", "exchange", "mechanism", "li", "qiang", "meeting"} <= set(kw)
     assert not {"the", "of", "with", "ninth"} & set(kw)
 
@@ -106,7 +107,7 @@ def test_year_disagreement_in_shipped_corpus(aligned):
 
 def test_coverage_marks_who_leaves_a_fact_out(aligned):
     al, prep = aligned
-    cov = facts.fact_coverage(al, prep.documents["doc_id"].tolist())
+    cov = facts.tabulate_fact_coverage(al, prep.documents["doc_id"].tolist())
     assert list(cov.columns) == prep.documents["doc_id"].tolist()
     assert ((cov != "").sum(axis=1) >= 2).all()
     assert (cov == "").any(axis=None)

@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from sinojp import findings
+from sinojp.compare import findings
 
 
 def _docs():
@@ -22,7 +22,7 @@ def _docs():
 def test_stance_sentences_follow_the_numbers():
     docs = _docs()
     text = findings.describe_stance(docs)
-    table = findings.stance_by(docs, "outlet_origin")
+    table = findings.tabulate_stance(docs, "outlet_origin")
     assert table.loc["japan", "relations_stance"] == round((0.6 + 0.4 - 0.2) / 3, 3)
     assert "japan coverage is the most positive" in text and "china_state the least (-0.60" in text
     assert "only 1 document" not in text.split("china_state the least")[0]

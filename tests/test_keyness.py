@@ -3,7 +3,9 @@
 import pandas as pd
 import pytest
 
-from sinojp import keyness
+from sinojp.compare import keyness
+from sinojp.plots import keyness as keyness_plots
+
 
 def test_g2_chi2_log_ratio_match_hand_computation():
     # Term seen 10 times in a 100-token target and 2 times in a 100-token reference.
@@ -25,7 +27,7 @@ def test_keyness_table_on_tiny_corpus():
                                    "tariffs trade summit summit summit",
                                    "summit summit visit"]})
     groups = pd.DataFrame({"doc_id": ["a", "b", "c"], "origin": ["x", "y", "y"]})
-    table = keyness.keyness(texts, groups, "origin", "x", ngram_range=(1, 1), min_count=1,
+    table = keyness.compute_keyness(texts, groups, "origin", "x", ngram_range=(1, 1), min_count=1,
                             stop_words=None).set_index("term")
     # target: tariffs 3, trade 1, summit 1 (5 tokens); reference: tariffs 1, trade 1, summit 5, visit 1 (8)
     assert table.loc["tariffs", "target_count"] == 3 and table.loc["tariffs", "reference_count"] == 1
@@ -41,15 +43,15 @@ def test_keyness_on_seeds_by_origin_and_plot(prepared_seeds):
     matplotlib.use("Agg")
     docs = prepared_seeds.documents
     target = docs["outlet_origin"].value_counts().index[-1]
-    table = keyness.keyness(docs, docs, "outlet_origin", target, min_count=2)
+    table = keyness.compute_keyness(docs, docs, "outlet_origin", target, min_count=2)
     assert list(table.columns) == keyness.KEYNESS_COLUMNS
     assert (table["g2"].diff().dropna() <= 0).all()
     assert ((table["g2"] > 0) == (table["key_for"] == "target")).all()
-    ax = keyness.plot_keyness(table, n=5)
+    ax = keyness_plots.plot_keyness(table, n=5)
     assert len(ax.patches) == min(5, (table["g2"] > 0).sum()) + min(5, (table["g2"] < 0).sum())
 
 
 def test_keyness_needs_both_groups():
     texts = pd.DataFrame({"doc_id": ["a"], "text": ["trade"]})
     with pytest.raises(ValueError):
-        keyness.keyness(texts, pd.DataFrame({"doc_id": ["a"], "g": ["x"]}), "g", "x")
+        keyness.compute_keyness(texts, pd.DataFrame({"doc_id": ["a"], "g": ["x"]}), "g", "x")

@@ -1,4 +1,4 @@
-"""MinHash + LSH near-duplicates decide as clean.mark_duplicates does, with stable hashes."""
+"""MinHash + LSH near-duplicates decide as an exact all-pairs word 5-gram Jaccard would, with stable hashes."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from sinojp import clean, neardup
+from sinojp.text import neardup
 
 
 def _edited(text: str, every: int) -> str:
@@ -30,33 +30,50 @@ def _corpus(prepared_seeds, prepared_sample) -> pd.DataFrame:
     return pd.concat([docs, pd.DataFrame(extra, columns=["doc_id", "text"])], ignore_index=True)
 
 
+def _word_shingles(text: str) -> set[str]:
+    words = re.findall(r"[a-z0-9]+", text.lower())
+    return {" ".join(words[i:i + 5]) for i in range(len(words) - 4)}
+
+
+def _exact(texts: list[str], threshold: float) -> dict[int, tuple[int, float]]:
+    """All pairs, exact Jaccard: a later document copies the most similar earlier one not itself a copy."""
+    sh = [_word_shingles(t) for t in texts]
+    found: dict[int, tuple[int, float]] = {}
+    for i in range(len(texts)):
+        best = None
+        for j in range(i):
+            if j in found or not sh[i]:
+                continue
+            jac = len(sh[i] & sh[j]) / len(sh[i] | sh[j])
+            if jac >= threshold and (best is None or jac > best[1]):
+                best = (j, jac)
+        if best:
+            found[i] = best
+    return found
+
+
 def test_same_duplicates_as_the_exact_method(prepared_seeds, prepared_sample):
     docs = _corpus(prepared_seeds, prepared_sample)
-    manifest = pd.DataFrame({"source": docs["doc_id"], "doc_id": docs["doc_id"], "status": "ok", "reason": ""})
-    _, exact = clean.mark_duplicates(docs, manifest, 0.8)
-    expected = {}
-    for doc_id, reason in zip(exact["doc_id"], exact["reason"]):
-        m = re.match(r"near-duplicate of (\S+) \(Jaccard ([\d.]+)", reason)
-        if m:
-            expected[doc_id] = (m.group(1), m.group(2))
+    exact = _exact(docs["text"].tolist(), 0.8)
+    expected = {docs.at[i, "doc_id"]: (docs.at[j, "doc_id"], f"{jac:.2f}") for i, (j, jac) in exact.items()}
     found = neardup.mark_near_duplicates(docs["text"].tolist(), 0.8)
     got = {docs.at[i, "doc_id"]: (docs.at[j, "doc_id"], f"{jac:.2f}") for i, (j, jac) in found.items()}
     assert got == expected
     assert {"copy_exact", "copy_light", "copy_of_copy"} <= set(got) and "copy_heavy" not in got
 
 
-def test_shingles_have_the_members_of_clean_shingles(prepared_sample):
+def test_shingles_are_the_distinct_word_five_grams(prepared_sample):
     for text in prepared_sample.documents["text"]:
-        assert len(neardup.shingle_hashes(text)) == len(clean.shingles(text))
-    assert len(neardup.shingle_hashes("one two three four")) == 0
+        assert len(neardup.hash_shingles(text)) == len(_word_shingles(text))
+    assert len(neardup.hash_shingles("one two three four")) == 0
 
 
 def test_signatures_are_stable_and_estimate_jaccard(prepared_sample):
     a = prepared_sample.documents["text"].iloc[0]
     b = _edited(a, 25)
-    ha, hb = neardup.shingle_hashes(a), neardup.shingle_hashes(b)
-    sa, sb = neardup.signature(ha), neardup.signature(hb)
-    assert np.array_equal(sa, neardup.signature(neardup.shingle_hashes(a)))
+    ha, hb = neardup.hash_shingles(a), neardup.hash_shingles(b)
+    sa, sb = neardup.minhash_signature(ha), neardup.minhash_signature(hb)
+    assert np.array_equal(sa, neardup.minhash_signature(neardup.hash_shingles(a)))
     assert sa.dtype == np.uint32 and sa.shape == (neardup.NUM_PERM,)
     assert abs(float((sa == sb).mean()) - neardup.jaccard(ha, hb)) < 0.15
 
@@ -65,9 +82,9 @@ def test_candidates_need_a_matching_band():
     sigs = np.zeros((3, 8), dtype=np.uint32)
     sigs[1, :4] = 1  # agrees with doc 0 on the second band only
     sigs[2] = 7      # agrees with nobody
-    pairs = neardup.candidate_pairs(sigs, bands=2)
+    pairs = neardup.find_candidate_pairs(sigs, bands=2)
     assert pairs.tolist() == [[0, 1]]
-    assert neardup.candidate_pairs(sigs, bands=2, nonempty=np.array([True, False, True])).shape == (0, 2)
+    assert neardup.find_candidate_pairs(sigs, bands=2, nonempty=np.array([True, False, True])).shape == (0, 2)
     # docs 0 and 1 agree on half their values: kept at an estimate floor of 0.5, dropped above it
-    assert neardup.candidate_pairs(sigs, bands=2, min_estimate=0.5).tolist() == [[0, 1]]
-    assert neardup.candidate_pairs(sigs, bands=2, min_estimate=0.6).shape == (0, 2)
+    assert neardup.find_candidate_pairs(sigs, bands=2, min_estimate=0.5).tolist() == [[0, 1]]
+    assert neardup.find_candidate_pairs(sigs, bands=2, min_estimate=0.6).shape == (0, 2)

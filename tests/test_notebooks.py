@@ -4,10 +4,10 @@ import json
 
 import pytest
 
-from sinojp.notebooks import notebook_paths, render_report
+from sinojp.report import list_notebooks, render_report
 
 
-@pytest.mark.parametrize("path", notebook_paths(), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", list_notebooks(), ids=lambda p: p.name)
 def test_notebook_has_parameters_cell_and_clean_outputs(path):
     nb = json.loads(path.read_text(encoding="utf-8"))
     code = [c for c in nb["cells"] if c["cell_type"] == "code"]
@@ -22,7 +22,7 @@ def test_notebook_has_parameters_cell_and_clean_outputs(path):
 
 
 def test_report_has_contents_and_inline_figures(tmp_path):
-    paths = notebook_paths()
+    paths = list_notebooks()
     report = render_report(paths, tmp_path / "report.html")
     page = report.read_text(encoding="utf-8")
     assert page.count("<section id=") == len(paths)

@@ -1,6 +1,11 @@
 """Paragraphs, sentences (Punkt trained on the corpus) and tokens, with exact offsets."""
 
-from sinojp.segment import paragraphs, sentences, tokens, train_punkt
+from sinojp.text.segment import (
+    split_paragraphs,
+    split_sentences,
+    tokenize_sentences,
+    train_punkt,
+)
 
 
 def test_offsets_give_back_the_text(prepared_seeds):
@@ -38,20 +43,20 @@ def test_punkt_trained_without_downloads():
 
 def test_tokens_keep_offsets(prepared_seeds):
     sents = prepared_seeds.sentences.head(30)
-    toks = tokens(sents)
+    toks = tokenize_sentences(sents)
     by_sent = dict(zip(zip(sents["doc_id"], sents["sent_id"]), sents["text"]))
     for doc_id, sent_id, tok, start, end in zip(toks["doc_id"], toks["sent_id"], toks["token"], toks["start"], toks["end"]):
         assert by_sent[(doc_id, sent_id)][start:end] == tok
-    assert "U.S." in set(tokens(prepared_seeds.sentences)["token"])
+    assert "U.S." in set(tokenize_sentences(prepared_seeds.sentences)["token"])
 
 
 def test_paragraphs_split_on_blank_lines():
     import pandas as pd
 
     docs = pd.DataFrame({"doc_id": ["d"], "text": ["First para.\n\nSecond para. Two sentences."]})
-    paras = paragraphs(docs)
+    paras = split_paragraphs(docs)
     assert list(paras["text"]) == ["First para.", "Second para. Two sentences."]
-    assert list(sentences(docs)["text"]) == ["First para.", "Second para.", "Two sentences."]
+    assert list(split_sentences(docs)["text"]) == ["First para.", "Second para.", "Two sentences."]
 
 
 def test_a_huge_repetitive_page_still_splits_into_sentences():
@@ -59,5 +64,5 @@ def test_a_huge_repetitive_page_still_splits_into_sentences():
 
     text = "Japan and China agreed to hold more talks on trade in Beijing. " * 3000
     docs = pd.DataFrame({"doc_id": ["big"], "text": [text.strip()]})
-    sents = sentences(docs)
+    sents = split_sentences(docs)
     assert len(sents) == 3000 and sents["text"].iloc[0] == "Japan and China agreed to hold more talks on trade in Beijing."

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from sinojp import similarity
+from sinojp.compare import similarity
 
 
 @pytest.fixture(scope="module")
@@ -12,7 +12,7 @@ def prep(prepared_seeds):
 
 
 def test_tfidf_matrix_is_symmetric_with_unit_diagonal(prep):
-    m = similarity.tfidf_similarity(prep.documents)
+    m = similarity.compute_tfidf_similarity(prep.documents)
     vals = m.to_numpy()
     assert list(m.index) == list(m.columns) == prep.documents["doc_id"].tolist()
     assert np.allclose(vals, vals.T)
@@ -27,7 +27,7 @@ def test_shingles_find_copied_passage(prep):
     source = docs.iloc[-1]["text"]
     passage = " ".join(source.split()[20:45])
     copy = docs.iloc[[0]].assign(doc_id="copy", text=lambda d: d["text"] + "\n\n" + passage)
-    pairs = similarity.shingle_overlap(
+    pairs = similarity.find_shared_passages(
         __import__("pandas").concat([docs.iloc[[0, -1]], copy]), n=8)
     hit = pairs[(pairs["doc_a"] == docs.iloc[-1]["doc_id"]) & (pairs["doc_b"] == "copy")]
     assert len(hit) == 1 and hit["shared"].iloc[0] == len(passage.split()) - 8 + 1
@@ -35,10 +35,10 @@ def test_shingles_find_copied_passage(prep):
 
 
 def test_shared_actors_pairs(prep):
-    from sinojp.salience import actor_mentions
+    from sinojp.compare.salience import find_actor_mentions
 
-    mentions = actor_mentions(prep.sentences)
-    pairs = similarity.shared_actors(mentions)
+    mentions = find_actor_mentions(prep.sentences)
+    pairs = similarity.count_shared_actors(mentions)
     n = prep.documents["doc_id"].nunique()
     assert len(pairs) == n * (n - 1) // 2
     assert pairs["actor_jaccard"].between(0, 1).all()
@@ -46,13 +46,13 @@ def test_shared_actors_pairs(prep):
     a = set(mentions.loc[mentions["doc_id"] == row["doc_a"], "actor"])
     b = set(mentions.loc[mentions["doc_id"] == row["doc_b"], "actor"])
     assert set(filter(None, row["shared_actors"].split("|"))) == a & b
-    m = similarity.pairs_to_matrix(pairs, "actor_jaccard", sorted(set(mentions["doc_id"])))
+    m = similarity.pivot_pairs(pairs, "actor_jaccard", sorted(set(mentions["doc_id"])))
     assert np.allclose(m.to_numpy(), m.to_numpy().T) and np.allclose(np.diag(m.to_numpy()), 1)
 
 
 def test_short_labels_are_unique(prep):
     ids = prep.documents["doc_id"].tolist()
-    labels = similarity.short_labels(ids + ["a_very_long_document_name_one_x", "a_very_long_document_name_one_y"], width=10)
+    labels = similarity.shorten_labels(ids + ["a_very_long_document_name_one_x", "a_very_long_document_name_one_y"], width=10)
     assert len(set(labels.values())) == len(labels)
     assert labels[ids[0]] == ids[0][:3]
     assert labels["a_very_long_document_name_one_x"] == "a_very_long_document_name_one_x"

@@ -7,8 +7,10 @@ import re
 import pandas as pd
 import pytest
 
-from sinojp import actors, framing, stance
-from sinojp.textmatch import PatternSet, literal, non_overlapping, text_words
+from sinojp.measures import actors
+from sinojp.measures.framing import codebook as framing_codebook
+from sinojp.measures.stance import lexicon as stance_lexicon
+from sinojp.text.textmatch import PatternSet, literal_of, non_overlapping, word_set
 
 
 @pytest.mark.parametrize("term, expected", [
@@ -20,7 +22,7 @@ from sinojp.textmatch import PatternSet, literal, non_overlapping, text_words
     ("sino-japanese", ("sino-japanese", False)),
 ])
 def test_literal(term, expected):
-    assert literal(term) == expected
+    assert literal_of(term) == expected
 
 
 def _sentences(prepared_seeds, prepared_sample) -> list[str]:
@@ -28,8 +30,8 @@ def _sentences(prepared_seeds, prepared_sample) -> list[str]:
 
 
 def _sets() -> dict[str, PatternSet]:
-    sets = {"gazetteer": actors._compiled(None), **{f"lexicon {d}": p for d, p in stance._lexicon_patterns(None).items()}}
-    for frame, _, alternatives, literals in framing._compiled(None):
+    sets = {"gazetteer": actors._compiled(None), **{f"lexicon {d}": p for d, p in stance_lexicon._lexicon_patterns(None).items()}}
+    for frame, _, alternatives, literals in framing_codebook._compiled(None):
         # the frame's terms as stand-alone patterns, with its literal index
         rx = [re.compile(rf"(?<![\w-])(?:{alt})(?!\w)", re.IGNORECASE) for alt in alternatives]
         sets[f"frame {frame}"] = PatternSet(tuple((r, None) for r in rx), literals.words, literals.substrings)
@@ -42,7 +44,7 @@ def test_candidates_keep_every_matching_term(prepared_seeds, prepared_sample):
         kept = tried = 0
         for text in texts:
             lower = text.lower()
-            candidates = set(patterns.candidates(lower, text_words(lower)))
+            candidates = set(patterns.candidates(lower, word_set(lower)))
             matching = {i for i, (rx, _) in enumerate(patterns.patterns) if rx.search(text)}
             assert matching <= candidates, (name, text, sorted(matching - candidates))
             kept += len(candidates)

@@ -9,33 +9,31 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sinojp.pipeline import prepare
+from sinojp import prepare
+from sinojp.plots import plot_group_prevalence, plot_prevalence_heatmap, plot_selection
 from sinojp.topics import (
     TopicSettings,
+    assign_top_topic,
     choose_model,
-    document_top_topic,
+    compute_frex,
+    estimate_prevalence,
     fit_model,
     fit_topics,
-    frex,
-    plot_group_prevalence,
-    plot_prevalence_heatmap,
-    plot_selection,
-    prevalence_by_group,
-    topics_table,
+    tabulate_topics,
 )
-from sinojp.vocabulary import (
+from sinojp.topics.vocabulary import (
     VocabularySettings,
     build_vocabulary,
-    df_cutoffs,
-    domain_stopwords,
-    english_stopwords,
+    compute_df_cutoffs,
+    load_domain_stopwords,
+    load_english_stopwords,
     tokenize,
 )
 
 matplotlib.use("Agg")
 
 ROOT = Path(__file__).resolve().parents[1]
-SAMPLE = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "news-sample"
+from conftest import SAMPLE, shared_corpus
 
 
 @pytest.fixture(scope="module")
@@ -50,9 +48,7 @@ def seed_model(seeds):
 
 @pytest.fixture(scope="module")
 def sample():
-    if not SAMPLE.exists():
-        pytest.skip(f"development sample not found at {SAMPLE}")
-    prep = prepare(SAMPLE / "raw")
+    prep = prepare(shared_corpus(SAMPLE) / "raw")
     meta = pd.read_csv(SAMPLE / "metadata.csv", dtype=str)
     labels = pd.read_csv(SAMPLE / "labels.csv", dtype=str)
     docs = prep.documents[["doc_id"]].merge(meta[["doc_id", "outlet_origin", "period"]], on="doc_id", how="left")
@@ -79,7 +75,7 @@ def test_collocations_of_the_seeds_become_phrases_without_stopwords(seeds):
     phrases = set(vocab.phrases["phrase"])
     assert "prime_minister" in phrases  # a fixed expression of news prose
     assert all(p.count("_") == 1 for p in phrases)
-    stop = english_stopwords() | domain_stopwords()
+    stop = load_english_stopwords() | load_domain_stopwords()
     assert not any(t in stop for t in vocab.terms)
     assert not any(p.split("_")[0] in stop for p in phrases)
     assert (vocab.phrases["llr"] >= VocabularySettings().phrase_min_llr).all()
@@ -89,9 +85,9 @@ def test_document_frequency_cutoffs_hold_and_grow_with_the_corpus(seeds):
     vocab = build_vocabulary(seeds.paragraphs["text"].tolist())
     df = np.asarray((vocab.counts > 0).sum(axis=0)).ravel()
     assert df.min() >= vocab.min_df and df.max() <= vocab.max_df
-    small, large = df_cutoffs(100), df_cutoffs(100_000)
+    small, large = compute_df_cutoffs(100), compute_df_cutoffs(100_000)
     assert large[0] > small[0] and large[1] > small[1]
-    assert df_cutoffs(10)[1] >= df_cutoffs(10)[0]
+    assert compute_df_cutoffs(10)[1] >= compute_df_cutoffs(10)[0]
 
 
 def test_switching_off_domain_stopwords_brings_the_country_names_back(seeds):
@@ -139,8 +135,8 @@ def test_topic_tables_are_consistent(seed_model, seeds):
     np.testing.assert_allclose(modelled[cols].sum(axis=1), 1.0, atol=1e-3)
     assert (modelled["top_topic"].astype(int) == modelled[cols].to_numpy().argmax(axis=1)).all()
     np.testing.assert_allclose(r.paragraph_topics[cols].sum(axis=1), 1.0, atol=1e-3)
-    assert document_top_topic(r).columns.tolist() == ["doc_id", "top_topic"]
-    assert topics_table(r).columns.tolist() == ["topic", "label", "top_terms", "npmi", "prevalence"]
+    assert assign_top_topic(r).columns.tolist() == ["doc_id", "top_topic"]
+    assert tabulate_topics(r).columns.tolist() == ["topic", "label", "top_terms", "npmi", "prevalence"]
 
 
 def test_short_paragraphs_are_left_out_and_their_documents_kept():
@@ -172,9 +168,9 @@ def test_a_corpus_too_small_gives_an_empty_result_that_says_why(seeds):
     for paragraphs in (one, pd.DataFrame({"doc_id": ["a"], "text": ["China and Japan met."]})):
         r = fit_topics(paragraphs)
         assert r.k == 0 and "too" in r.note
-        assert r.topics.empty and topics_table(r).empty
-        assert document_top_topic(r)["top_topic"].isna().all()
-        assert len(document_top_topic(r)) == paragraphs["doc_id"].nunique()
+        assert r.topics.empty and tabulate_topics(r).empty
+        assert assign_top_topic(r)["top_topic"].isna().all()
+        assert len(assign_top_topic(r)) == paragraphs["doc_id"].nunique()
         assert plot_prevalence_heatmap(r.doc_topics, r.topics) is not None
     matplotlib.pyplot.close("all")
 
@@ -191,7 +187,7 @@ def test_sample_topics_are_stable_and_follow_the_hand_coded_frames(sample_model,
     _, docs = sample
     r = sample_model
     assert r.selection.loc[r.selection["chosen"], "stability"].iloc[0] >= r.settings.min_stability
-    coded = docs.merge(document_top_topic(r), on="doc_id").dropna(subset=["top_topic", "primary_frame"])
+    coded = docs.merge(assign_top_topic(r), on="doc_id").dropna(subset=["top_topic", "primary_frame"])
     same_frame, same_topic = [], []
     rows = coded.to_dict("records")
     for i, a in enumerate(rows):
@@ -229,14 +225,14 @@ def test_representative_passages_belong_to_their_topic(seed_model):
 def test_frex_prefers_exclusive_terms():
     topic_term = np.array([[0.4, 0.3, 0.3], [0.0, 0.5, 0.5]])
     topic_term = topic_term + 1e-6
-    scores = frex(topic_term / topic_term.sum(axis=1, keepdims=True))
+    scores = compute_frex(topic_term / topic_term.sum(axis=1, keepdims=True))
     assert scores[0, 0] > scores[0, 1]  # term 0 is frequent and exclusive to topic 0
     assert (scores > 0).all() and (scores <= 1).all()
 
 
 def test_group_prevalence_has_intervals_and_flags_thin_groups(sample_model, sample):
     _, docs = sample
-    table = prevalence_by_group(sample_model, docs, by="outlet_origin", n_boot=200, random_state=0)
+    table = estimate_prevalence(sample_model, docs, by="outlet_origin", n_boot=200, random_state=0)
     assert (table["ci_low"] <= table["prevalence"] + 1e-9).all()
     assert (table["prevalence"] <= table["ci_high"] + 1e-9).all()
     per_group = table.drop_duplicates("outlet_origin")
@@ -244,9 +240,9 @@ def test_group_prevalence_has_intervals_and_flags_thin_groups(sample_model, samp
     assert per_group["thin"].equals(per_group["n_docs"] < 5)
     sums = table.groupby("outlet_origin")["prevalence"].sum()
     np.testing.assert_allclose(sums, 1.0, atol=0.01)
-    again = prevalence_by_group(sample_model, docs, by="outlet_origin", n_boot=200, random_state=0)
+    again = estimate_prevalence(sample_model, docs, by="outlet_origin", n_boot=200, random_state=0)
     pd.testing.assert_frame_equal(table, again)
-    unknown = prevalence_by_group(sample_model, None, n_boot=20)
+    unknown = estimate_prevalence(sample_model, None, n_boot=20)
     assert set(unknown["outlet_origin"]) == {"unknown"}
 
 
@@ -275,6 +271,6 @@ def test_plots_draw_every_algorithm_and_topic(seed_model, sample_model, sample):
     heat = plot_prevalence_heatmap(seed_model.doc_topics, seed_model.topics)
     assert len(heat.axes[0].get_xticklabels()) == seed_model.k
     _, docs = sample
-    group = plot_group_prevalence(prevalence_by_group(sample_model, docs, n_boot=20))
+    group = plot_group_prevalence(estimate_prevalence(sample_model, docs, n_boot=20))
     assert len(group.axes[0].get_legend().get_texts()) == docs["outlet_origin"].nunique()
     matplotlib.pyplot.close("all")

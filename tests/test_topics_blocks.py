@@ -13,18 +13,18 @@ from hypothesis import strategies as st
 from scipy import sparse
 from sklearn.feature_extraction.text import CountVectorizer
 
-from sinojp.pipeline import prepare
+from sinojp import prepare
 from sinojp.topics import (
     TopicSettings,
     detach_paragraphs,
+    find_passages,
     fit_model,
-    fit_model_bounded,
     fit_topics,
     fit_topics_parquet,
-    representative_passages,
-    select_model,
 )
-from sinojp.vocabulary import (
+from sinojp.topics.model import fit_model_bounded
+from sinojp.topics.select import select_model
+from sinojp.topics.vocabulary import (
     _APOSTROPHES,
     _POSSESSIVE,
     _TOKEN,
@@ -34,14 +34,15 @@ from sinojp.vocabulary import (
     _analyzer,
     build_vocabulary,
     build_vocabulary_blocks,
-    df_cutoffs,
+    compute_df_cutoffs,
     join_phrases,
-    phrase_sample,
+    sample_phrases,
     tokenize,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
-SAMPLE = ROOT.parent / "shared" / "corpora" / "news-sample" / "raw"
+from conftest import SAMPLE, shared_corpus
+
 TABLES = ("topics", "doc_topics", "paragraph_topics", "selection", "passages", "terms")
 
 
@@ -52,13 +53,11 @@ def seeds():
 
 @pytest.fixture(scope="module")
 def sample():
-    if not SAMPLE.exists():
-        pytest.skip(f"development sample not found at {SAMPLE}")
-    return prepare(SAMPLE)
+    return prepare(shared_corpus(SAMPLE) / "raw")
 
 
 def _blocks_of(texts: list[str], size: int):
-    return lambda: (texts[i: i + size] for i in range(0, len(texts), size))
+    return lambda: (texts[i : i + size] for i in range(0, len(texts), size))
 
 
 def _assert_same_counts(a, b) -> None:
@@ -94,8 +93,35 @@ def _tokenize_piecewise(text: str) -> list[str]:
     return tokens
 
 
-@given(st.lists(st.sampled_from(["a", "b1", " ", "\t", "\xa0", "\u2003", "\x1c", ".", "(", "'", '"', "_", "-", "’",
-                                 "U.S.", "US", "USA", "united_states", "'s", "Sino"]), max_size=12).map("".join))
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "a",
+                "b1",
+                " ",
+                "\t",
+                "\xa0",
+                "\u2003",
+                "\x1c",
+                ".",
+                "(",
+                "'",
+                '"',
+                "_",
+                "-",
+                "’",
+                "U.S.",
+                "US",
+                "USA",
+                "united_states",
+                "'s",
+                "Sino",
+            ]
+        ),
+        max_size=12,
+    ).map("".join)
+)
 @hyp_settings(max_examples=400, deadline=None)
 def test_tokenize_splits_as_its_piecewise_definition(text):
     assert tokenize(text) == _tokenize_piecewise(text)
@@ -104,8 +130,8 @@ def test_tokenize_splits_as_its_piecewise_definition(text):
 def _join_stepwise(tokens: list[str], ranks: dict) -> list[str]:
     out, i = [], 0
     while i < len(tokens):
-        rank = ranks.get(tuple(tokens[i: i + 2])) if i + 1 < len(tokens) else None
-        nxt = ranks.get(tuple(tokens[i + 1: i + 3])) if i + 2 < len(tokens) else None
+        rank = ranks.get(tuple(tokens[i : i + 2])) if i + 1 < len(tokens) else None
+        nxt = ranks.get(tuple(tokens[i + 1 : i + 3])) if i + 2 < len(tokens) else None
         if rank is not None and (nxt is None or rank < nxt):
             out.append(tokens[i] + "_" + tokens[i + 1])
             i += 2
@@ -122,17 +148,21 @@ def test_join_phrases_prefers_the_higher_ranked_overlapping_pair(tokens):
     assert join_phrases(tokens, ranks) == _join_stepwise(tokens, ranks)
 
 
-@pytest.mark.parametrize("settings", [
-    VocabularySettings(),
-    VocabularySettings(max_features=None),
-    VocabularySettings(max_features=150, phrase_sample_units=13),  # ties in the frequency limit; sampled phrases
-])
+@pytest.mark.parametrize(
+    "settings",
+    [
+        VocabularySettings(),
+        VocabularySettings(max_features=None),
+        VocabularySettings(max_features=150, phrase_sample_units=13),  # ties in the frequency limit; sampled phrases
+    ],
+)
 def test_counts_are_those_of_countvectorizer(seeds, settings):
     texts = seeds.paragraphs["text"].tolist()
-    analyzer, _ = _analyzer(phrase_sample(texts, settings), settings)
-    min_df, max_df = df_cutoffs(len(texts), settings)
-    reference = CountVectorizer(analyzer=analyzer, min_df=min_df, max_df=max_df, max_features=settings.max_features,
-                                dtype=np.int32)
+    analyzer, _ = _analyzer(sample_phrases(texts, settings), settings)
+    min_df, max_df = compute_df_cutoffs(len(texts), settings)
+    reference = CountVectorizer(
+        analyzer=analyzer, min_df=min_df, max_df=max_df, max_features=settings.max_features, dtype=np.int32
+    )
     expected = sparse.csr_matrix(reference.fit_transform(texts))
     vocab = build_vocabulary(texts, settings)
     _assert_same_counts(vocab.counts, expected)
@@ -176,8 +206,9 @@ def test_parquet_fit_in_blocks_equals_the_in_memory_fit(corpus, request, tmp_pat
 
 
 def test_parquet_fit_past_the_online_threshold_equals_the_in_memory_fit(seeds, tmp_path):
-    settings = TopicSettings(k_range=(2, 3), n_seeds=2, selection_max_units=30, online_threshold=40, block_size=16,
-                             batch_size=8)
+    settings = TopicSettings(
+        k_range=(2, 3), n_seeds=2, selection_max_units=30, online_threshold=40, block_size=16, batch_size=8
+    )
     path = tmp_path / "paragraphs.parquet"
     seeds.paragraphs[["doc_id", "text"]].to_parquet(path, row_group_size=25)  # para_id numbered on reading
     memory = fit_topics(seeds.paragraphs[["doc_id", "text"]], seeds.documents, topic_settings=settings)
@@ -239,8 +270,9 @@ def test_light_result_keeps_no_counts_and_writes_the_paragraph_table(seeds, tmp_
     path = tmp_path / "paragraphs.parquet"
     paragraphs.to_parquet(path)
     n = len(fit_topics(paragraphs, topic_settings=TopicSettings(**BOUNDED)).paragraph_topics)
-    kept = fit_topics_parquet(path, seeds.documents, topic_settings=TopicSettings(**BOUNDED, fit_max_units=n),
-                              keep_counts=False)
+    kept = fit_topics_parquet(
+        path, seeds.documents, topic_settings=TopicSettings(**BOUNDED, fit_max_units=n), keep_counts=False
+    )
     assert kept.vocabulary.counts is not None  # at the threshold nothing changes
     below = TopicSettings(**BOUNDED, fit_max_units=n - 1)
     heavy = fit_topics_parquet(path, seeds.documents, topic_settings=below)
@@ -266,13 +298,19 @@ def test_evidence_lists_the_paragraph_terms_among_its_top_topic_terms(seeds):
 
 
 def test_passages_take_one_paragraph_per_document_and_break_ties_by_key():
-    para = pd.DataFrame({"doc_id": ["b", "a", "a", "c", "b"], "para_id": [0, 1, 0, 0, 1],
-                         "topic_0": [0.9, 0.9, 0.8, 0.1, 0.95], "topic_1": [0.1, 0.1, 0.2, 0.9, 0.05]})
+    para = pd.DataFrame(
+        {
+            "doc_id": ["b", "a", "a", "c", "b"],
+            "para_id": [0, 1, 0, 0, 1],
+            "topic_0": [0.9, 0.9, 0.8, 0.1, 0.95],
+            "topic_1": [0.1, 0.1, 0.2, 0.9, 0.05],
+        }
+    )
     text = para[["doc_id", "para_id"]].assign(text=lambda f: f["doc_id"] + f["para_id"].astype(str))
-    first = representative_passages(para, text, n=4)
+    first = find_passages(para, text, n=4)
     topic0 = first[first["topic"] == 0]
     assert topic0["text"].tolist() == ["b1", "a1", "c0", "b0"]  # best of b, a, c; then the next best
-    every = representative_passages(para, text, n=3, one_per_document=False)
+    every = find_passages(para, text, n=3, one_per_document=False)
     assert every[every["topic"] == 0]["text"].tolist() == ["b1", "a1", "b0"]  # 0.9 tie: doc a before b
     assert every["share"].tolist()[:3] == [0.95, 0.9, 0.9]
 

@@ -5,7 +5,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sinojp import voices
+from sinojp.measures import voices
 
 RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
 
@@ -18,7 +18,7 @@ def _plain(text: str) -> str:
 
 @pytest.fixture(scope="module")
 def seed_voices():
-    from sinojp.pipeline import prepare
+    from sinojp import prepare
 
     prepared = prepare(RAW)
     return prepared, voices.extract_voices(prepared.sentences)
@@ -57,13 +57,13 @@ def test_according_to_and_said_in_seed_002(seed_voices):
 
 
 def test_inverted_said_and_quote_statement():
-    text = ("“Marine products are important export items for our country,” said Chief Cabinet Secretary "
-            "Yoshimasa Hayashi at a press conference on the day.")
+    text = ("“Fishing exports matter a great deal to coastal towns,” said Chief Cabinet Secretary "
+            "Yoshimasa Hayashi at a briefing on Tuesday.")
     sents = pd.DataFrame({"doc_id": ["d"], "sent_id": [0], "text": [text]})
     v = voices.extract_voices(sents)
     assert v.loc[0, "speaker"] == "Chief Cabinet Secretary Yoshimasa Hayashi"
     assert v.loc[0, "country"] == "JP"
-    assert v.loc[0, "statement"] == "Marine products are important export items for our country,"
+    assert v.loc[0, "statement"] == "Fishing exports matter a great deal to coastal towns,"
 
 
 def test_scare_quotes_are_not_voices():

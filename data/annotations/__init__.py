@@ -1,0 +1,1 @@
+"""Hand codes, shipped as package data (``importlib.resources.files("sinojp.annotations")``)."""

@@ -1,0 +1,1 @@
+"""The numbered notebooks, shipped as package data (``importlib.resources.files("sinojp.notebooks")``)."""

@@ -1,0 +1,305 @@
+"""Voices: quotations and attributed statements, and whose voices each outlet uses.
+
+Cues (all in ``resources/stance_rules.yaml`` or below):
+
+- interview turns: a paragraph opening with a label and a colon
+  ("Dr. Akiko Tanaka: ..."), where the same label opens at least two turns in
+  the document (one "Image Source: ..." line is not an interview);
+- "according to X";
+- "X said / noted / urged ..." (speaker before the verb, appositions such as
+  "Stephen Nagy, a professor at ..., notes" resolved) and "..., said X";
+- direct quotes in curly or straight double quotes.
+
+Role and country come from the gazetteer (``sinojp.measures.actors``) when the
+speaker is a known actor, else from role words ("spokesperson",
+"professor", "analyst") and country words in the speaker phrase or its
+apposition anywhere in the document.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from functools import lru_cache
+from itertools import groupby
+from operator import itemgetter
+
+import numpy as np
+import pandas as pd
+
+from sinojp.measures.actors import load_rules, match_actors
+
+VOICE_COLUMNS = ["doc_id", "sent_id", "speaker", "role", "country", "cue", "statement", "stance"]
+
+_CURLY = re.compile(r"“([^”]+)”")
+_STRAIGHT = re.compile('"')
+_TITLES = {"minister", "president", "premier", "secretary", "dr", "dr.", "mr", "mr.", "ms", "ms.", "prof",
+           "prof.", "chairman", "spokesperson", "ambassador"}
+_TURN = re.compile(r"^\s*(?P<label>(?:(?:Dr|Prof|Mr|Ms|Mrs)\.\s*)?[A-Za-z][\w'’.-]*(?:\s+[A-Za-z][\w'’.-]*){0,3})\s*:\s+\S")
+_ACCORDING = re.compile(r"\baccording to\s+(?P<speaker>[^,.;:“\"]+)", re.IGNORECASE)
+_FILLERS = {"as", "where", "when", "while", "also", "once", "again", "further", "has", "have", "had", "was", "were", "is", "clearly",
+            "repeatedly", "then", "later", "recently", "explicitly", "publicly", "has also", "who",
+            "that", "and", "but", "however", "moreover", "in", "response"}
+_PRONOUNS = {"he", "she", "they", "we", "i", "it"}
+_PREPOSITIONS = r"(?:\s+(?:at|in|on|during|after|before|to|of|on|when|while)\b|[,.;:]|$)"
+
+
+@lru_cache(maxsize=1)
+def _verb_regex() -> re.Pattern:
+    verbs = sorted(load_rules()["attribution_verbs"], key=lambda v: (-len(v), v))
+    return re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, verbs)) + r")(?![\w-])")
+
+
+@lru_cache(maxsize=1)
+def _phrase_regex() -> re.Pattern:
+    phrases = sorted(load_rules()["attribution_phrases"], key=lambda v: (-len(v), v))
+    return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, phrases)) + r")(?!\w)", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _role_regex() -> tuple[re.Pattern, dict]:
+    roles = {k.lower(): v for k, v in load_rules()["voice_roles"].items()}
+    keys = sorted(roles, key=lambda k: (-len(k), k))
+    rx = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(k) for k in keys) + r")(?![\w-])", re.IGNORECASE)
+    return rx, roles
+
+
+def find_quotations(text: str, min_words: int = 1) -> list[str]:
+    """Quoted spans of a sentence: curly pairs, and straight quotes paired in order of appearance."""
+    spans = [m.group(1) for m in _CURLY.finditer(text)]
+    straight = [m.start() for m in _STRAIGHT.finditer(text)] if '"' in text else []
+    spans += [text[a + 1:b] for a, b in zip(straight[::2], straight[1::2])]
+    return [q.strip() for q in spans if len(q.split()) >= min_words]
+
+
+def _longest_quote(text: str, min_words: int = 6) -> str:
+    qs = find_quotations(text, min_words)
+    return max(qs, key=len) if qs else ""
+
+
+def _verbs(text: str) -> list[re.Match]:
+    """Attribution verbs of a sentence, without "added to" (= increased)."""
+    return [m for m in _verb_regex().finditer(text)
+            if not (m.group(0) == "added" and re.match(r"\s+to\b", text[m.end():]))]
+
+
+def is_attributed(text: str) -> bool:
+    """True when a sentence reports a claim from a source rather than the author's own."""
+    return bool(_verbs(text) or _phrase_regex().search(text)
+                or _longest_quote(text) or _TURN.match(text))
+
+
+def _clean_speaker(phrase: str) -> str:
+    words = phrase.strip(" ,;:–—-").split()
+    while words and words[0].lower() in _FILLERS:
+        words = words[1:]
+    while words and (words[-1].lower() in _FILLERS or (words[-1].islower() and words[-1].endswith("ly"))):
+        words = words[:-1]  # trailing auxiliaries and adverbs: "she simply", "Iwaya also"
+    return " ".join(words[-14:])
+
+
+def _plausible(speaker: str) -> bool:
+    if not speaker or len(speaker.split()) > 14:
+        return False
+    if speaker.lower() in _PRONOUNS:
+        return True
+    if match_actors(speaker) or _role_regex()[0].search(speaker):
+        return True
+    return any(w[:1].isupper() for w in speaker.split())
+
+
+def _speaker_before_verb(text: str, verb: re.Match) -> tuple[str, str]:
+    """Speaker phrase before an attribution verb and its apposition (if any)."""
+    before = text[: verb.start()]
+    segments = [s.strip() for s in re.split(r"[,;:“”\"]", before)]
+    while segments and not segments[-1]:
+        segments.pop()
+    if not segments:
+        return "", ""
+    last = _clean_speaker(segments[-1])
+    if len(segments) >= 2:
+        name = _clean_speaker(segments[-2])
+        words = name.split()
+        name_like = len(words) <= 4 and (bool(match_actors(name)) or (
+            len(words) >= 2 and all(w[:1].isupper() for w in words)))
+        if re.match(r"(?i)^an?\s", last) or (re.match(r"(?i)^the\s", last) and name_like):
+            return name, last
+    return last, ""
+
+
+def _find_speaker(text: str) -> tuple[str, str, str]:
+    """Return (speaker, apposition, cue) for one sentence, or empty strings."""
+    m = _ACCORDING.search(text)
+    if m:
+        after = text[m.end():]
+        app = re.match(r"\s*,\s*(an?\s[^,.;]+)", after)
+        return _clean_speaker(m.group("speaker")), app.group(1) if app else "", "according_to"
+    inverted = re.search(r"[,”\"]\s*(?:said|says|noted|added)\s+(?P<speaker>.+?)" + _PREPOSITIONS, text)
+    if inverted and _plausible(inverted.group("speaker")):
+        return _clean_speaker(inverted.group("speaker")), "", "said"
+    for verb in _verbs(text):
+        speaker, app = _speaker_before_verb(text, verb)
+        if len(speaker.split()) > 6:  # a whole clause: keep its first named actor
+            actors = match_actors(speaker)
+            persons = [a for a in actors if a["type"] == "person"] or actors
+            speaker = persons[0]["surface"] if persons else ""
+        if _plausible(speaker):
+            return speaker, app, "said"
+    if _longest_quote(text):
+        return "", "", "quote"
+    return "", "", ""
+
+
+def _describe(speaker: str, apposition: str, doc_text: str) -> tuple[str, str]:
+    """Role and country of a speaker from the gazetteer, role words and appositions."""
+    actors = match_actors(speaker)
+    persons = [a for a in actors if a["type"] == "person"]
+    if persons:
+        return persons[0]["role"], persons[0]["country"]
+    context = " ".join([speaker, apposition])
+    if not apposition and speaker:
+        surname = speaker.split()[-1]
+        app = re.search(rf"(?i)\b{re.escape(surname)}\s*,\s*((?:an?|the)\s[^.;]+?)(?:,|\.|;)", doc_text)
+        if app:
+            context += " " + app.group(1)
+    rx, roles = _role_regex()
+    hits = rx.findall(context)
+    role = roles[hits[0].lower()] if hits else (actors[0]["role"] if actors else "unknown")
+    countries = [a["country"] for a in match_actors(context)]
+    country = countries[0] if countries else "unknown"
+    return role, country
+
+
+def find_interview_turns(para_ids: list, texts: list) -> dict:
+    """Interview turns of one document: para_id -> (label, offset of the turn's text in the paragraph).
+
+    ``para_ids`` and ``texts`` are the document's sentences' paragraph ids and texts, in order.
+    A label counts as an interview turn when the same label (case-folded)
+    opens at least two paragraphs. Paragraph text is rebuilt from its
+    sentences so that a segmenter splitting "Dr." does not hide the label.
+    """
+    pieces: dict = {}
+    for para, text in zip(para_ids, texts):
+        pieces.setdefault(para, []).append(str(text))
+    found = {p: m for p in sorted(pieces) if (m := _TURN.match(" ".join(pieces[p])))}
+    counts = Counter(m.group("label").lower() for m in found.values())
+    first_form: dict[str, str] = {}
+    turns = {}
+    for p, m in found.items():
+        key = m.group("label").lower()
+        if counts.get(key, 0) >= 2:
+            label = first_form.setdefault(key, m.group("label"))
+            turns[p] = (label, m.end() - 1)
+    return turns
+
+
+def _resolve_surname(speaker: str, doc_text: str, doc_mentions: list[dict] | None = None) -> str:
+    """A one-word speaker ("Wang") becomes the full name of a person named in the document.
+
+    ``doc_mentions`` are ``match_actors(doc_text)`` when the caller has them already.
+    """
+    if " " in speaker or match_actors(speaker):
+        return speaker
+    for m in match_actors(doc_text) if doc_mentions is None else doc_mentions:
+        words = [w.lower() for w in m["surface"].split()]
+        if m["type"] == "person" and len(words) > 1 and speaker.lower() in words:
+            return m["surface"]
+    for full in re.finditer(rf"\b([A-Z][a-z]+)\s+{re.escape(speaker)}\b", doc_text):
+        if full.group(1).lower() not in _TITLES:
+            return f"{full.group(1)} {speaker}"
+    return speaker
+
+
+def extract_voices(sentences: pd.DataFrame, scores: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Quotations and attributed statements as a sources table.
+
+    Parameters
+    ----------
+    sentences : DataFrame
+        ``doc_id, sent_id, text`` and, when present, ``para_id`` (interview
+        turns then carry over to the rest of the paragraph).
+    scores : DataFrame, optional
+        Output of :func:`sinojp.measures.stance.score_sentences`; its ``relations_stance``
+        becomes the statement's ``stance`` (missing when not given).
+
+    Returns
+    -------
+    DataFrame
+        ``doc_id, sent_id, speaker, role, country, cue, statement, stance``;
+        cue in ``turn, according_to, said, quote``.
+    """
+    stance = ({} if scores is None else
+              dict(zip(zip(scores["doc_id"], scores["sent_id"]), scores["relations_stance"])))
+    sents = sentences.sort_values(["doc_id", "sent_id"], kind="mergesort")
+    if "para_id" not in sents:
+        sents = sents.assign(para_id=sents["sent_id"])
+    rows = []
+    records = zip(sents["doc_id"].tolist(), sents["sent_id"].tolist(), sents["text"].astype(str).tolist(),
+                  sents["para_id"].tolist())
+    for doc_id, group in groupby(records, key=itemgetter(0)):
+        doc = list(group)
+        doc_text = " ".join(r[2] for r in doc)
+        turns = find_interview_turns([r[3] for r in doc], [r[2] for r in doc])
+        doc_mentions = None
+        offset, last_para, last_subject = 0, None, ""
+        for _, sent_id, text, para in doc:
+            offset = 0 if para != last_para else offset
+            last_para, start, offset = para, offset, offset + len(text) + 1
+            app = ""
+            if para in turns:
+                label, turn_start = turns[para]
+                if start + len(text) <= turn_start:
+                    continue  # a fragment of the turn label ("Dr.")
+                speaker, cue = label, "turn"
+                statement = text[max(0, turn_start - start):]
+            else:
+                speaker, app, cue = _find_speaker(text)
+                statement = _longest_quote(text) or text
+            persons = [a for a in match_actors(text) if a["type"] == "person"]
+            if speaker.lower() in _PRONOUNS:
+                here = [a["surface"] for a in persons if a["start"] < text.lower().find(speaker.lower() + " ")]
+                speaker = (here[0] if here else last_subject) or speaker
+            if not cue:
+                last_subject = persons[0]["surface"] if persons else last_subject
+                continue
+            if speaker and " " not in speaker and doc_mentions is None:
+                doc_mentions = match_actors(doc_text)  # once per document, only when needed
+            speaker = _resolve_surname(speaker, doc_text, doc_mentions) if speaker else ""
+            # a named speaker is the likeliest antecedent of the next "he" / "she"
+            named = speaker and speaker.lower() not in _PRONOUNS and any(w[:1].isupper() for w in speaker.split())
+            last_subject = speaker if named else (persons[0]["surface"] if persons else last_subject)
+            role, country = _describe(speaker, app, doc_text) if speaker else ("unknown", "unknown")
+            rows.append({"doc_id": doc_id, "sent_id": sent_id, "speaker": speaker or "unnamed",
+                         "role": role, "country": country, "cue": cue,
+                         "statement": statement.strip(),
+                         "stance": float(stance.get((doc_id, sent_id), np.nan))})
+    return pd.DataFrame(rows, columns=VOICE_COLUMNS)
+
+
+def tabulate_voices(voices: pd.DataFrame, documents: pd.DataFrame, by: str = "outlet_origin",
+                    column: str = "country") -> pd.DataFrame:
+    """Count voices per group of documents and speaker attribute.
+
+    Parameters
+    ----------
+    voices : DataFrame from :func:`extract_voices`.
+    documents : DataFrame with ``doc_id`` and the ``by`` column.
+    by : grouping column of ``documents`` (``outlet_origin``, ``doc_id``, ``period``...).
+    column : speaker attribute to cross-tabulate (``country`` or ``role``).
+
+    Returns
+    -------
+    DataFrame
+        One row per group, one column per attribute value (counts of
+        statements) and ``total``; groups without voices show zeros.
+    """
+    docs = documents[["doc_id"] + ([by] if by != "doc_id" else [])].copy()
+    docs[by] = docs[by].fillna("").replace("", "unknown")
+    merged = voices.merge(docs, on="doc_id", how="left")
+    table = pd.crosstab(merged[by], merged[column])
+    table = table.reindex(sorted(set(docs[by]) | set(table.index))).fillna(0).astype(int)
+    table = table[sorted(table.columns)]
+    table["total"] = table.sum(axis=1)
+    table.index.name = by
+    table.columns.name = None
+    return table

@@ -1,0 +1,44 @@
+"""Normalise Unicode without changing any word: quotes, dashes, spaces, mojibake."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_TRANSLATE = str.maketrans({
+    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
+    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
+    "\u2010": "-", "\u2011": "-", "\u2012": "\u2013", "\u2015": "\u2014", "\u2212": "-",
+    "\u00a0": " ", "\u2007": " ", "\u2009": " ", "\u200a": " ", "\u202f": " ", "\u3000": " ",
+    "\u2002": " ", "\u2003": " ", "\u2004": " ", "\u2005": " ", "\u2006": " ", "\u2008": " ",
+    "\u200b": "", "\u200c": "", "\u200d": "", "\u2060": "", "\ufeff": "", "\u00ad": "",
+})
+
+
+def normalise_unicode(text: str) -> str:
+    """Normalise quotes, dashes and spaces and repair mojibake, without changing any word.
+
+    Curly quotes become straight quotes, odd hyphens become ``-``, the many Unicode spaces become
+    one plain space, zero-width characters go, and UTF-8 read as cp1252 (``â€™``) is repaired with
+    ftfy's conservative encoding fix. The text is also put in NFC form, runs of spaces and tabs
+    are collapsed to one space, and leading and trailing white space is stripped.
+
+    Parameters
+    ----------
+    text : str
+        Decoded text (a whole page or a single line).
+
+    Returns
+    -------
+    str
+        The normalised text; line breaks inside it are kept.
+    """
+    if any(marker in text for marker in ("\u00e2\u20ac", "\u00c3", "\u00c2")):
+        try:
+            import ftfy
+
+            text = ftfy.fix_encoding(text)
+        except ImportError:  # pragma: no cover - ftfy is a dependency
+            pass
+    text = unicodedata.normalize("NFC", text).translate(_TRANSLATE)
+    return re.sub(r"[ \t]{2,}", " ", text).strip()
