@@ -143,3 +143,87 @@ def mann_whitney(x: Sequence[float], y: Sequence[float], alternative: str = "gre
         return float("nan"), float("nan")
     res = stats.mannwhitneyu(x, y, alternative=alternative)
     return float(res.statistic), float(res.pvalue)
+
+
+def _delta(values: np.ndarray, counts: np.ndarray, level: str) -> np.ndarray:
+    """Squared distance between every pair of the sorted distinct ``values``."""
+    if level == "nominal":
+        return 1.0 - np.eye(len(values))
+    if level == "interval":
+        v = values.astype(float)
+        return (v[:, None] - v[None, :]) ** 2
+    if level == "ordinal":
+        cum = np.concatenate([[0.0], np.cumsum(counts)])
+        lo = np.minimum.outer(np.arange(len(values)), np.arange(len(values)))
+        hi = np.maximum.outer(np.arange(len(values)), np.arange(len(values)))
+        between = cum[hi + 1] - cum[lo]
+        return (between - (counts[lo] + counts[hi]) / 2) ** 2
+    raise ValueError(f"unknown level {level!r}")
+
+
+def alpha_from_units(units: Sequence[Sequence], level: str = "nominal") -> float:
+    """Krippendorff's alpha for any number of coders, with missing codes.
+
+    Parameters
+    ----------
+    units : sequence of sequences
+        One entry per coded unit: the codes it received (``None`` / NaN for a coder who did not
+        code it). Units with fewer than two codes are not pairable and are left out.
+    level : {"nominal", "ordinal", "interval"}
+        The metric of the codes.
+
+    Returns
+    -------
+    float
+        Alpha (1 perfect agreement, 0 chance); NaN when there is no variation to agree on.
+    """
+    kept = [[v for v in u if v is not None and not (isinstance(v, float) and np.isnan(v))] for u in units]
+    kept = [u for u in kept if len(u) >= 2]
+    if not kept:
+        return float("nan")
+    values = sorted({v for u in kept for v in u})
+    if len(values) < 2:
+        return float("nan")
+    index = {v: i for i, v in enumerate(values)}
+    coincidence = np.zeros((len(values), len(values)))
+    for u in kept:
+        codes = np.array([index[v] for v in u])
+        tally = np.bincount(codes, minlength=len(values)).astype(float)
+        pairs = np.outer(tally, tally) - np.diag(tally)  # ordered pairs of different coders
+        coincidence += pairs / (len(u) - 1)
+    counts = coincidence.sum(axis=1)
+    n = counts.sum()
+    delta = _delta(np.array(values, dtype=object if level == "nominal" else float), counts, level)
+    observed = (coincidence * delta).sum() / n
+    expected = (np.outer(counts, counts) * delta).sum() / (n * (n - 1))
+    return float(1 - observed / expected) if expected > 0 else float("nan")
+
+
+def alpha_interval(units: Sequence[Sequence], level: str = "nominal", n_boot: int = 1000,
+                   random_state: int = 0) -> tuple[float, float, float]:
+    """Krippendorff's alpha with a 95% bootstrap interval over units.
+
+    Parameters
+    ----------
+    units : sequence of sequences
+        As for :func:`alpha_from_units`.
+    level : {"nominal", "ordinal", "interval"}
+    n_boot : int
+        Bootstrap resamples of the units.
+    random_state : int
+        Seed of the resampling.
+
+    Returns
+    -------
+    (alpha, low, high)
+    """
+    units = list(units)
+    point = alpha_from_units(units, level)
+    if not units:
+        return point, float("nan"), float("nan")
+    rng = np.random.default_rng(random_state)
+    reps = [alpha_from_units([units[i] for i in rng.integers(0, len(units), len(units))], level) for _ in range(n_boot)]
+    reps = np.array([r for r in reps if not np.isnan(r)])
+    if not len(reps):
+        return point, float("nan"), float("nan")
+    return point, float(np.percentile(reps, 2.5)), float(np.percentile(reps, 97.5))
