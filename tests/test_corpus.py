@@ -1,7 +1,9 @@
 """Reading corpora: encodings, bad input, exports, metadata and the manifest."""
 
 import json
+from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -146,3 +148,40 @@ def test_detect_columns_given_names_win():
                     "outlet": "sourcecommonname"}
     with pytest.raises(CorpusError):
         detect_columns(["body"], text="story")
+
+
+def test_random_bytes_are_rejected_as_binary():
+    rng = np.random.default_rng(0)
+    for size in (40, 400, 40_000):
+        reason = decode_bytes(bytes(rng.integers(0, 256, size, dtype=np.uint8))).reason
+        assert reason.startswith("binary file"), (size, reason)
+
+
+def test_a_stray_nul_byte_is_removed_not_the_whole_text(tmp_path, seeds_dir):
+    data = (seeds_dir / "002_ea4352de70d833d8.txt").read_bytes()
+    (tmp_path / "a.txt").write_bytes(data[:500] + b"\x00" + data[500:])
+    raw = read_corpus(tmp_path)
+    assert list(raw.manifest["status"]) == ["ok"]
+    assert "stray control character" in raw.manifest["reason"].iloc[0]
+    assert "\x00" not in raw.documents["raw_text"].iloc[0]
+
+
+def test_sub_folders_are_read_with_ids_from_the_relative_path(tmp_path, seeds_dir):
+    (tmp_path / "2025" / "nov").mkdir(parents=True)
+    (tmp_path / ".ipynb_checkpoints").mkdir()
+    names = sorted(p.name for p in seeds_dir.glob("*.txt"))
+    (tmp_path / names[0]).write_bytes((seeds_dir / names[0]).read_bytes())
+    (tmp_path / "2025" / names[2]).write_bytes((seeds_dir / names[2]).read_bytes())
+    (tmp_path / "2025" / "nov" / "story.txt").write_bytes((seeds_dir / names[3]).read_bytes())
+    (tmp_path / ".ipynb_checkpoints" / "copy.txt").write_bytes((seeds_dir / names[3]).read_bytes())
+    pd.DataFrame({"doc_id": ["2025/nov/story", Path(names[0]).stem, Path(names[0]).stem],
+                  "outlet": ["Nested Daily", "First", "Second"]}).to_csv(tmp_path / "metadata.csv", index=False)
+    raw = read_corpus(tmp_path)
+    status = dict(zip(raw.manifest["source"], raw.manifest["status"]))
+    assert status == {names[0]: "ok", f"2025/{names[2]}": "ok", "2025/nov/story.txt": "ok",
+                      ".ipynb_checkpoints/copy.txt": "rejected"}
+    outlet = dict(zip(raw.documents["doc_id"], raw.documents["outlet"]))
+    assert outlet["2025/nov/story"] == "Nested Daily" and outlet[Path(names[0]).stem] == "First"
+    assert any("more than one row" in n for n in raw.notes)
+    reason = raw.manifest.set_index("source").loc[names[0], "reason"]
+    assert "several rows" in reason

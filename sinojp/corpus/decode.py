@@ -22,6 +22,7 @@ class Decoded:
     text: str | None
     encoding: str | None
     reason: str = ""
+    note: str = ""
 
 
 def _looks_utf16(data: bytes) -> str | None:
@@ -42,6 +43,12 @@ def _looks_utf16(data: bytes) -> str | None:
 # (private use), spelled out as ranges: a regex scan is 30 times faster than a per-character loop
 _CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ud800-\udfff\ue000-\uf8ff"
                       "\U000f0000-\U000ffffd\U00100000-\U0010fffd]")
+
+
+#: C0 control characters other than white space, and DEL: never part of a text, removed when few
+_C0 = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
+#: bytes that do not occur in text in any of the encodings read (C0 controls but tab, newlines, form feed)
+_CONTROL_BYTES = [bytes([b]) for b in (*range(0, 9), *range(14, 32), 127)]
 
 
 def _control_share(text: str) -> float:
@@ -80,8 +87,10 @@ def decode_bytes(data: bytes) -> Decoded:
             return Decoded(data.decode(utf16), utf16)
         except UnicodeDecodeError:
             pass
-    if b"\x00" in data[:8000]:
-        return Decoded(None, None, "binary file (contains NUL bytes)")
+    head = data[:65536]
+    control = sum(map(head.count, _CONTROL_BYTES))
+    if control > 2 and control / len(head) > 0.01:
+        return Decoded(None, None, f"binary file ({control / len(head):.0%} of its first bytes are control bytes)")
     try:
         text = data.decode("utf-8")
         enc = "utf-8"
@@ -91,6 +100,9 @@ def decode_bytes(data: bytes) -> Decoded:
             return Decoded(None, None, "cannot be decoded as UTF-8, UTF-16, cp1252, GB18030 or Shift-JIS")
     if _control_share(text) > 0.02:
         return Decoded(None, None, f"binary or corrupt content ({_control_share(text):.0%} control characters)")
+    stray = len(_C0.findall(text))
+    if stray:  # a few stray control characters (a NUL from a bad export) do not make a text binary
+        return Decoded(_C0.sub("", text), enc, note=f"note: {stray} stray control character(s) removed")
     return Decoded(text, enc)
 
 

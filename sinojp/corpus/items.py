@@ -86,20 +86,34 @@ def read_text_item(data: bytes, source: str, doc_id: str, suffix: str) -> tuple[
     if problem:
         return None, problem
     longest = max((len(line) for line in text.splitlines()), default=0)
-    note = f"note: a single line of {longest:,} characters" if longest > 100_000 else ""
+    notes = [decoded.note, f"note: a single line of {longest:,} characters" if longest > 100_000 else ""]
+    note = "; ".join(filter(None, notes))
     return _row(doc_id, source, fmt, decoded.encoding or "", text, meta), note
 
 
 def read_metadata(path: Path) -> pd.DataFrame:
-    """Read a ``metadata.csv`` keyed by ``doc_id`` (the file stem); all columns as strings."""
+    """Read a ``metadata.csv`` keyed by ``doc_id`` (the file stem); all columns as strings.
+
+    Parameters
+    ----------
+    path : Path
+        The metadata file.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by ``doc_id``. A doc_id on several rows keeps its first row; the repeated ids are
+        listed in ``attrs["repeated"]`` so that the run can report them.
+    """
     meta = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     meta.columns = [c.strip() for c in meta.columns]
     if "doc_id" not in meta.columns:
         raise CorpusError(f"{path}: metadata.csv has no doc_id column (columns: {', '.join(meta.columns)})")
     dup = meta["doc_id"].duplicated(keep="first")
-    if dup.any():
-        meta = meta[~dup]
-    return meta.set_index("doc_id")
+    repeated = sorted(set(meta.loc[dup, "doc_id"]))
+    meta = meta[~dup].set_index("doc_id")
+    meta.attrs["repeated"] = repeated
+    return meta
 
 
 def find_metadata(folder: Path) -> pd.DataFrame | None:
@@ -113,8 +127,8 @@ def find_metadata(folder: Path) -> pd.DataFrame | None:
     parent = folder.parent / METADATA_FILE
     if parent.exists():
         meta = read_metadata(parent)
-        stems = {p.stem for p in folder.iterdir() if p.is_file()}
-        if stems & set(meta.index):
+        ids = {key for path in _article_files(folder) if not _hidden(folder, path) for key in _keys(folder, path)}
+        if ids & set(meta.index):
             return meta
     return None
 
@@ -201,6 +215,7 @@ class ItemStream:
     items: Iterator[Item]
     notes: list[str] = field(default_factory=list)
     metadata_ids: frozenset[str] = frozenset()
+    metadata_repeated: frozenset[str] = frozenset()
     has_metadata: bool = False
     total: int | None = None
 
@@ -233,18 +248,40 @@ def chunked(iterable: Iterable[Any], size: int) -> Iterator[list[Any]]:
         yield batch
 
 
+def _article_files(folder: Path) -> list[Path]:
+    """Every file under ``folder``, sub-folders included, but the metadata files, by relative path."""
+    return sorted((p for p in folder.rglob("*") if p.is_file() and p.name != METADATA_FILE),
+                  key=lambda p: p.relative_to(folder).as_posix())
+
+
+def _hidden(folder: Path, path: Path) -> bool:
+    return any(part.startswith(".") for part in path.relative_to(folder).parts)
+
+
+def _keys(folder: Path, path: Path) -> tuple[str, ...]:
+    """The ids a file may have in metadata.csv: its relative path without suffix, then its stem."""
+    relative = path.relative_to(folder).with_suffix("").as_posix()
+    return (relative,) if relative == path.stem else (relative, path.stem)
+
+
 def _folder_items(folder: Path, meta: pd.DataFrame | None) -> Iterator[Item]:
-    for path in sorted(p for p in folder.iterdir() if p.is_file()):
-        if path.name == METADATA_FILE or path.name.startswith("."):
+    for path in _article_files(folder):
+        source = path.relative_to(folder).as_posix()
+        if _hidden(folder, path):
+            yield Item("rejected", source, "", reason="hidden file (a name starting with '.'), not read")
             continue
         if path.suffix.lower() not in ARTICLE_SUFFIXES:
-            yield Item("rejected", path.name, "", reason=f"unsupported file type '{path.suffix or path.name}' "
-                                                         f"(articles are {', '.join(ARTICLE_SUFFIXES)})")
+            yield Item("rejected", source, "", reason=f"unsupported file type '{path.suffix or path.name}' "
+                                                      f"(articles are {', '.join(ARTICLE_SUFFIXES)})")
             continue
+        keys = _keys(folder, path)
         fields: tuple[tuple[str, str], ...] = ()
-        if meta is not None and path.stem in meta.index:
-            fields = tuple((str(k), str(v)) for k, v in meta.loc[path.stem].items() if v != "")
-        yield Item("file", path.name, path.stem, path.suffix.lower(), path.read_bytes(), fields)
+        if meta is not None:
+            key = next((k for k in keys if k in meta.index), None)
+            if key is not None:
+                fields = tuple((str(k), str(v)) for k, v in meta.loc[key].items() if v != "")
+                fields += (("_metadata_key", key),)
+        yield Item("file", source, keys[0], path.suffix.lower(), path.read_bytes(), fields)
 
 
 def _is_utf8(path: Path, block: int = 1 << 20) -> bool:
@@ -315,10 +352,16 @@ def iter_items(path: str | Path, chunk_size: int = 200, **columns: str | None) -
         raise CorpusError(f"{path}: no such file or folder")
     if path.is_dir():
         meta = find_metadata(path)
-        total = sum(1 for p in path.iterdir() if p.is_file() and p.name != METADATA_FILE
-                    and not p.name.startswith("."))
+        total = len(_article_files(path))
         ids = frozenset(meta.index) if meta is not None else frozenset()
-        return ItemStream(_folder_items(path, meta), metadata_ids=ids, has_metadata=meta is not None, total=total)
+        notes = []
+        if meta is not None and meta.attrs.get("repeated"):
+            repeated = meta.attrs["repeated"]
+            notes.append(f"metadata.csv has more than one row for {len(repeated)} doc_id(s); the first row of each "
+                         f"was used: {', '.join(repeated[:5])}")
+        return ItemStream(_folder_items(path, meta), notes=notes, metadata_ids=ids,
+                          metadata_repeated=frozenset(meta.attrs.get("repeated", ())) if meta is not None else frozenset(),
+                          has_metadata=meta is not None, total=total)
     if path.suffix.lower() in EXPORT_SUFFIXES:
         return ItemStream(_export_items(path, dict(columns), chunk_size))
     if path.suffix.lower() in ARTICLE_SUFFIXES:
@@ -351,7 +394,7 @@ def read_item(item: Item) -> tuple[dict | None, str]:
     if row is None:
         return None, reason or "empty text"
     for key, value in item.meta:
-        if value != "" and (item.kind == "file" or key in row):
+        if value != "" and not key.startswith("_") and (item.kind == "file" or key in row):
             row[key] = value
     row["doc_id"] = item.stem
     return row, reason
@@ -368,6 +411,8 @@ class DocIds:
         self.stream = stream
         self.used: set[str] = set()
         self.sources: list[str] = []
+        self.matched: set[str] = set()
+        self.repeated = stream.metadata_repeated
 
     def assign(self, item: Item, note: str = "") -> tuple[str, str]:
         """The doc_id of an accepted item and its manifest note."""
@@ -379,8 +424,13 @@ class DocIds:
             else f"id '{item.stem}' repeated in the export; renamed to '{doc_id}'")
         if item.kind == "file":  # reading notes are kept for files, not for export rows
             text = "; ".join(filter(None, [text, note]))
-            if self.stream.has_metadata and item.stem not in self.stream.metadata_ids:
+            matched = dict(item.meta).get("_metadata_key")
+            if self.stream.has_metadata and matched is None:
                 text = "; ".join(filter(None, [text, "no row in metadata.csv"]))
+            elif matched in self.repeated:
+                text = "; ".join(filter(None, [text, "metadata.csv has several rows for this doc_id; the first was used"]))
+            if matched is not None:
+                self.matched.add(matched)
         self.used.add(doc_id)
         self.sources.append(item.source)
         return doc_id, text
@@ -389,7 +439,7 @@ class DocIds:
         """Reading notes plus, with a metadata file, the metadata rows that have no article file."""
         notes = list(self.stream.notes)
         if self.stream.has_metadata:
-            missing = sorted(set(self.stream.metadata_ids) - {Path(s).stem for s in self.sources} - set(rejected_ids))
+            missing = sorted(set(self.stream.metadata_ids) - self.matched - set(rejected_ids))
             if missing:
                 notes.append(f"metadata.csv lists {len(missing)} doc_id(s) with no article file: {', '.join(missing[:5])}")
         return notes
