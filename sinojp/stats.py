@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 
 import numpy as np
+import pandas as pd
 from nltk.metrics.agreement import AnnotationTask
 from nltk.metrics.distance import binary_distance, interval_distance
 from scipy import stats
@@ -227,3 +228,41 @@ def alpha_interval(units: Sequence[Sequence], level: str = "nominal", n_boot: in
     if not len(reps):
         return point, float("nan"), float("nan")
     return point, float(np.percentile(reps, 2.5)), float(np.percentile(reps, 97.5))
+
+
+def bootstrap_ci_grouped(values: Sequence[float], groups: Sequence, statistic: Callable[[np.ndarray], float] = np.mean,
+                         n_boot: int = 1000, level: float = 0.95, random_state: int = 0) -> tuple[float, float]:
+    """Percentile bootstrap interval of ``statistic`` resampling whole groups (e.g. documents).
+
+    Parameters
+    ----------
+    values : sequence of float
+        One value per unit (e.g. 1/0 per sentence for right/wrong).
+    groups : sequence
+        The group of each unit; groups are drawn with replacement, with all their units.
+    statistic : callable
+        Applied to the values of a resample (default: the mean).
+    n_boot : int
+        Resamples.
+    level : float
+        Coverage of the interval.
+    random_state : int
+        Seed.
+
+    Returns
+    -------
+    (low, high)
+    """
+    v = np.asarray(values, dtype=float)
+    g = pd.factorize(pd.Series(list(groups)))[0]
+    if len(v) == 0:
+        return float("nan"), float("nan")
+    members = [np.flatnonzero(g == k) for k in range(g.max() + 1)]
+    rng = np.random.default_rng(random_state)
+    reps = []
+    for _ in range(n_boot):
+        pick = rng.integers(0, len(members), len(members))
+        idx = np.concatenate([members[k] for k in pick])
+        reps.append(statistic(v[idx]))
+    tail = (1 - level) / 2 * 100
+    return float(np.nanpercentile(reps, tail)), float(np.nanpercentile(reps, 100 - tail))

@@ -65,7 +65,7 @@ def test_one_naming_scheme():
     parallel = {"score_sentences", "score_documents"}
     verbs = ("align", "analyse", "assign", "build", "check", "choose", "chunked", "clean", "compare", "compute",
              "count", "cross", "decode", "detach", "detect", "estimate", "explain", "extract", "find", "fit", "flag",
-             "iter", "label", "list", "load", "mark", "match", "normalise", "plot", "predict", "prepare", "read",
+             "iter", "label", "list", "load", "mark", "match", "normalise", "plot", "predict", "prepare", "read", "resolve",
              "run", "score", "select", "shorten", "show", "split", "summarise", "tabulate", "tokenize", "train",
              "validate", "weigh")
     seen: dict[str, str] = {}

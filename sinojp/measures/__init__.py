@@ -13,10 +13,10 @@ from sinojp.measures.facts import (
     flag_facts,
     tabulate_fact_coverage,
 )
-from sinojp.measures.voices import VOICE_COLUMNS, extract_voices, tabulate_voices
+from sinojp.measures.voices import VOICE_COLUMNS, resolve_speaker, extract_voices, tabulate_voices
 
 __all__ = [
     "align_facts", "compare_facts", "detect_sentence_targets", "detect_targets", "extract_facts",
     "extract_keywords", "extract_voices", "find_actors", "flag_facts", "load_gazetteer", "match_actors",
-    "tabulate_fact_coverage", "tabulate_voices", "VOICE_COLUMNS"
+    "resolve_speaker", "tabulate_fact_coverage", "tabulate_voices", "VOICE_COLUMNS"
 ]

@@ -89,9 +89,13 @@ def is_attributed(text: str) -> bool:
                 or _longest_quote(text) or _TURN.match(text))
 
 
+_TIME_TAIL = re.compile(r"(?i)\s+(?:this|last|next|on|earlier|later)\s+(?:week|month|year|monday|tuesday|wednesday|"
+                        r"thursday|friday|saturday|sunday|day)\b.*$|\s+(?:on|earlier|later|today|yesterday)$")
+
+
 def _clean_speaker(phrase: str) -> str:
-    words = phrase.strip(" ,;:–—-").split()
-    while words and words[0].lower() in _FILLERS:
+    words = _TIME_TAIL.sub("", phrase.strip(" ,;:–—-")).split()
+    while words and words[0].lower() in _FILLERS | {"although", "though", "because", "since", "if", "after", "before"}:
         words = words[1:]
     while words and (words[-1].lower() in _FILLERS or (words[-1].islower() and words[-1].endswith("ly"))):
         words = words[:-1]  # trailing auxiliaries and adverbs: "she simply", "Iwaya also"
@@ -150,12 +154,50 @@ def _find_speaker(text: str) -> tuple[str, str, str]:
     return "", "", ""
 
 
-def _describe(speaker: str, apposition: str, doc_text: str) -> tuple[str, str]:
-    """Role and country of a speaker from the gazetteer, role words and appositions."""
+#: a speaking actor's gazetteer role -> the voice role
+_ROLE_OF_ACTOR = {"leader": "leader", "minister": "minister", "official": "official", "ministry": "official",
+                  "military": "official", "country": "official", "capital": "official", "party": "politician",
+                  "legislature": "politician", "media": "media", "institution": "organisation"}
+#: a country or capital speaking stands for its government
+_GOVERNMENT = {"CN": "Chinese government", "JP": "Japanese government", "US": "US government",
+               "KR": "South Korean government", "TW": "Taiwanese authorities"}
+_HONORIFIC = re.compile(r"(?i)^(?:(?:the|mr\.?|ms\.?|mrs\.?|dr\.?|prof\.?)\s+)+")
+
+
+_NAME_AT_END = re.compile(r"(?:^|\s)((?:[A-Z][a-z]+\s){1,2}[A-Z][a-z]+)$")
+
+
+def _name_at_end(speaker: str) -> str:
+    """A personal name closing a speaker phrase ("China's UN envoy Fu Cong" -> "Fu Cong"), if any."""
+    m = _NAME_AT_END.search(speaker.strip())
+    if not m:
+        return ""
+    words = m.group(1).split()
+    while words and words[0].lower().rstrip(".") in _TITLES | {"ambassador", "envoy", "spokesperson", "spokeswoman",
+                                                                  "spokesman", "secretary", "chief", "consul"}:
+        words = words[1:]
+    name = " ".join(words)
+    return name if len(words) >= 2 and not match_actors(name) else ""
+
+
+def _speaking_actor(speaker: str) -> dict | None:
+    """The actor a speaker phrase names: a person first, else (when no unknown personal name closes
+    the phrase) the head organisation or country."""
     actors = match_actors(speaker)
     persons = [a for a in actors if a["type"] == "person"]
     if persons:
-        return persons[0]["role"], persons[0]["country"]
+        return persons[0]
+    if _name_at_end(speaker) or _role_regex()[0].search(speaker):
+        return None  # a named or titled person ("the US ambassador in Tokyo"), not the bodies it names
+    return actors[-1] if actors else None
+
+
+def _describe(speaker: str, apposition: str, doc_text: str) -> tuple[str, str]:
+    """Role and country of a speaker: from the gazetteer, else role and nationality words of the
+    speaker's own phrase and apposition; ``unknown`` otherwise (never guessed from the topic)."""
+    actor = _speaking_actor(speaker)
+    if actor is not None:
+        return _ROLE_OF_ACTOR.get(actor["role"], "unknown"), actor["country"]
     context = " ".join([speaker, apposition])
     if not apposition and speaker:
         surname = speaker.split()[-1]
@@ -164,32 +206,80 @@ def _describe(speaker: str, apposition: str, doc_text: str) -> tuple[str, str]:
             context += " " + app.group(1)
     rx, roles = _role_regex()
     hits = rx.findall(context)
-    role = roles[hits[0].lower()] if hits else (actors[0]["role"] if actors else "unknown")
-    countries = [a["country"] for a in match_actors(context)]
-    country = countries[0] if countries else "unknown"
+    role = roles[hits[0].lower()] if hits else "unknown"
+    # the first country, capital or body named in the speaker's own phrase or apposition
+    countries = [a["country"] for a in match_actors(context) if a["type"] in ("country", "place", "organisation")]
+    country = countries[0] if countries and (role != "unknown" or _name_at_end(speaker)) else "unknown"
     return role, country
 
 
+def resolve_speaker(speaker: str, doc_people: dict[str, str] | None = None) -> str:
+    """One name per speaker: the gazetteer's name of a known actor, "<country> government" for a
+    country or capital, else the fullest form of the name used in the document.
+
+    Parameters
+    ----------
+    speaker : str
+        The speaker phrase as found ("Prime Minister Ishiba", "Xi", "Beijing", "the ministry").
+    doc_people : dict, optional
+        Lower-case surname -> full name, for the people the document names in full.
+
+    Returns
+    -------
+    str
+        The canonical name; the phrase itself, without honorifics, when nothing better is known.
+    """
+    actor = _speaking_actor(speaker)
+    if actor is not None:
+        if actor["type"] in ("country",) or actor["role"] in ("country", "capital"):
+            return _GOVERNMENT.get(actor["country"], f"{actor['actor']} government")
+        return actor["actor"]
+    name = _name_at_end(speaker) or _HONORIFIC.sub("", speaker).strip()
+    words = name.split()
+    if doc_people and words and words[-1][:1].isupper():
+        full = doc_people.get(words[-1].lower())
+        if full and len(full.split()) > len(words):
+            return full
+    return name or speaker
+
+
+def _people(doc_text: str, mentions: list[dict]) -> dict[str, str]:
+    """Surname -> full name of the people a document names with two or more capitalised words."""
+    people: dict[str, str] = {}
+    for m in mentions:
+        if m["type"] == "person" and len(m["surface"].split()) > 1:
+            people.setdefault(m["surface"].split()[-1].lower(), m["actor"])
+    for full in re.finditer(r"\b([A-Z][a-z]+) ([A-Z][a-z]{2,})\b", doc_text):
+        first, last = full.group(1), full.group(2)
+        if first.lower() not in _TITLES and first.lower() not in _FILLERS:
+            people.setdefault(last.lower(), f"{first} {last}")
+    return people
+
+
 def find_interview_turns(para_ids: list, texts: list) -> dict:
-    """Interview turns of one document: para_id -> (label, offset of the turn's text in the paragraph).
+    """Interview turns of one document: para_id -> (label, offset of the turn's text, is_interviewer).
 
     ``para_ids`` and ``texts`` are the document's sentences' paragraph ids and texts, in order.
     A label counts as an interview turn when the same label (case-folded)
     opens at least two paragraphs. Paragraph text is rebuilt from its
-    sentences so that a segmenter splitting "Dr." does not hide the label.
+    sentences so that a segmenter splitting "Dr." does not hide the label. The interviewer is the
+    label whose turns are mostly questions (or "Q"): those turns are questions, not statements.
     """
     pieces: dict = {}
     for para, text in zip(para_ids, texts):
         pieces.setdefault(para, []).append(str(text))
     found = {p: m for p in sorted(pieces) if (m := _TURN.match(" ".join(pieces[p])))}
     counts = Counter(m.group("label").lower() for m in found.values())
+    asks = Counter(m.group("label").lower() for p, m in found.items() if " ".join(pieces[p]).rstrip().endswith("?"))
     first_form: dict[str, str] = {}
     turns = {}
     for p, m in found.items():
         key = m.group("label").lower()
         if counts.get(key, 0) >= 2:
             label = first_form.setdefault(key, m.group("label"))
-            turns[p] = (label, m.end() - 1)
+            # the interviewer: a label whose turns are mostly questions, or "Q"
+            interviewer = key in ("q", "question", "interviewer") or asks[key] / counts[key] > 0.5
+            turns[p] = (label, m.end() - 1, interviewer)
     return turns
 
 
@@ -241,15 +331,16 @@ def extract_voices(sentences: pd.DataFrame, scores: pd.DataFrame | None = None) 
         doc_text = " ".join(r[2] for r in doc)
         turns = find_interview_turns([r[3] for r in doc], [r[2] for r in doc])
         doc_mentions = None
+        people: dict[str, str] = {}
         offset, last_para, last_subject = 0, None, ""
         for _, sent_id, text, para in doc:
             offset = 0 if para != last_para else offset
             last_para, start, offset = para, offset, offset + len(text) + 1
             app = ""
             if para in turns:
-                label, turn_start = turns[para]
-                if start + len(text) <= turn_start:
-                    continue  # a fragment of the turn label ("Dr.")
+                label, turn_start, interviewer = turns[para]
+                if start + len(text) <= turn_start or interviewer:
+                    continue  # a fragment of the turn label ("Dr."), or the interviewer's question
                 speaker, cue = label, "turn"
                 statement = text[max(0, turn_start - start):]
             else:
@@ -262,9 +353,10 @@ def extract_voices(sentences: pd.DataFrame, scores: pd.DataFrame | None = None) 
             if not cue:
                 last_subject = persons[0]["surface"] if persons else last_subject
                 continue
-            if speaker and " " not in speaker and doc_mentions is None:
+            if speaker and doc_mentions is None:
                 doc_mentions = match_actors(doc_text)  # once per document, only when needed
-            speaker = _resolve_surname(speaker, doc_text, doc_mentions) if speaker else ""
+                people = _people(doc_text, doc_mentions)
+            speaker = resolve_speaker(_resolve_surname(speaker, doc_text, doc_mentions), people) if speaker else ""
             # a named speaker is the likeliest antecedent of the next "he" / "she"
             named = speaker and speaker.lower() not in _PRONOUNS and any(w[:1].isupper() for w in speaker.split())
             last_subject = speaker if named else (persons[0]["surface"] if persons else last_subject)
