@@ -1,5 +1,6 @@
 """Keyness statistics against hand-computed values, and on the seed corpus."""
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -55,3 +56,21 @@ def test_keyness_needs_both_groups():
     texts = pd.DataFrame({"doc_id": ["a"], "text": ["trade"]})
     with pytest.raises(ValueError):
         keyness.compute_keyness(texts, pd.DataFrame({"doc_id": ["a"], "g": ["x"]}), "g", "x")
+
+
+def test_p_values_are_adjusted_for_the_number_of_terms():
+    from statsmodels.stats.multitest import multipletests
+
+    p = np.array([0.001, 0.04, 0.03, 0.5, 0.0001, 0.2])
+    expected = multipletests(p, method="fdr_bh")[1]
+    assert np.allclose(keyness.benjamini_hochberg(p), expected)
+
+
+def test_single_article_groups_are_flagged():
+    texts = pd.DataFrame({"doc_id": ["a", "b", "c"],
+                          "text": ["tariffs tariffs tariffs rise", "summit talks resume", "summit talks held again"]})
+    groups = pd.DataFrame({"doc_id": ["a", "b", "c"], "origin": ["x", "y", "y"]})
+    with pytest.warns(UserWarning, match="single articles"):
+        table = keyness.compute_keyness(texts, groups, "origin", "x", min_count=1)
+    assert table.attrs["n_target_docs"] == 1 and "warning" in table.attrs
+    assert (table["q_value"] >= table["p_value"]).all()

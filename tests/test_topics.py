@@ -104,7 +104,13 @@ def test_selection_table_covers_all_candidates_and_follows_the_rule(seed_model):
     sel = seed_model.selection
     settings = seed_model.settings
     assert set(sel["algorithm"]) == {"lda", "nmf"}
-    assert sel.groupby("algorithm")["k"].apply(list).map(len).eq(len(settings.k_range)).all()
+    # every k of the range is a candidate; k beyond it only when the choice sat at the top (widened)
+    assert sel.groupby("algorithm")["k"].apply(lambda k: set(settings.k_range) <= set(k)).all()
+    assert (sel.loc[sel["widened"], "k"] > max(settings.k_range)).all()
+    assert (~sel["widened"]).sum() == 2 * len(settings.k_range)
+    if sel["widened"].any():
+        assert sel["k"].max() <= settings.k_max
+    assert set(sel["npmi_on"]) <= {"held-out", "fitted"}
     assert sel["chosen"].sum() == 1
     chosen = sel[sel["chosen"]].iloc[0]
     eligible = sel[(sel["stability"] >= settings.min_stability) & (sel["diversity"] >= settings.min_diversity)]

@@ -320,11 +320,11 @@ def test_passages_take_one_paragraph_per_document_and_break_ties_by_key():
 
 def test_selection_with_two_jobs_equals_one_job(seeds):
     vocab = build_vocabulary(seeds.paragraphs["text"].tolist())
-    settings = TopicSettings(k_range=(2, 4), n_seeds=2)
+    settings = TopicSettings(k_range=(2, 4), k_max=4, n_seeds=2)
     one, fitted_one = select_model(vocab.counts, vocab.terms, random_state=3, settings=settings)
     two, fitted_two = select_model(vocab.counts, vocab.terms, random_state=3, settings=settings, n_jobs=2)
     pd.testing.assert_frame_equal(one, two, check_exact=True)
     assert sorted(fitted_one) == sorted(fitted_two) == [("lda", 2), ("lda", 4), ("nmf", 2), ("nmf", 4)]
-    for key, (model, per_topic) in fitted_one.items():
+    for key, (model, per_topic, _) in fitted_one.items():
         np.testing.assert_array_equal(model.topic_term, fitted_two[key][0].topic_term)
         np.testing.assert_array_equal(per_topic, fitted_two[key][1])

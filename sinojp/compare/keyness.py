@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 KEYNESS_COLUMNS = ["term", "target_count", "reference_count", "target_per_10k",
-                   "reference_per_10k", "g2", "chi2", "p_value", "log_ratio", "key_for"]
+                   "reference_per_10k", "g2", "chi2", "p_value", "q_value", "log_ratio", "key_for"]
 
 
 def g2(a: np.ndarray | float, b: np.ndarray | float, c: float, d: float) -> np.ndarray:
@@ -59,7 +59,7 @@ def count_terms(texts: pd.Series, ngram_range: tuple[int, int] = (1, 2),
 def compute_keyness(texts: pd.DataFrame, groups: pd.DataFrame, by: str, target: str,
             reference: str | list[str] | None = None, ngram_range: tuple[int, int] = (1, 2),
             min_count: int = 3, stop_words: str | list[str] | None = "english",
-            sort_by: str = "g2") -> pd.DataFrame:
+            sort_by: str = "g2", min_docs: int = 3) -> pd.DataFrame:
     """Key terms of a target group against a reference group.
 
     Parameters
@@ -82,13 +82,21 @@ def compute_keyness(texts: pd.DataFrame, groups: pd.DataFrame, by: str, target: 
         Stop words (scikit-learn's English list by default).
     sort_by : {"g2", "chi2", "log_ratio"}
         Ordering (descending signed value: target's key terms first, reference's last).
+    min_docs : int
+        Fewest documents a group should have: below it the comparison says more about single
+        articles than about a group, so a warning is issued and ``attrs["warning"]`` is set.
 
     Returns
     -------
     DataFrame
         ``term, target_count, reference_count, target_per_10k, reference_per_10k, g2, chi2,
-        p_value, log_ratio, key_for`` (``"target"`` or ``"reference"``).
+        p_value, q_value, log_ratio, key_for``: ``p_value`` from the signed log-likelihood (G2) test,
+        ``q_value`` its Benjamini-Hochberg adjustment over every term tested (report terms with
+        ``q_value < 0.05``), ``key_for`` ``"target"``, ``"reference"`` or ``"neither"`` (equal rates).
+        ``attrs`` holds ``n_target_docs``, ``n_reference_docs`` and any ``warning``.
     """
+    import warnings
+
     from scipy.stats import chi2 as chi2_dist
 
     meta = groups[["doc_id", by]].drop_duplicates("doc_id")
@@ -110,7 +118,7 @@ def compute_keyness(texts: pd.DataFrame, groups: pd.DataFrame, by: str, target: 
     keep = (a + b) >= min_count
     terms = np.asarray(counts.columns)[keep]
     a, b = a[keep], b[keep]
-    sign = np.where(a / c >= b / d, 1.0, -1.0)
+    sign = np.sign(a / c - b / d)
     g = g2(a, b, c, d)
     x2 = chi2(a, b, c, d)
     out = pd.DataFrame({
@@ -118,7 +126,40 @@ def compute_keyness(texts: pd.DataFrame, groups: pd.DataFrame, by: str, target: 
         "target_per_10k": np.round(a / c * 1e4, 3), "reference_per_10k": np.round(b / d * 1e4, 3),
         "g2": np.round(sign * g, 3), "chi2": np.round(sign * x2, 3),
         "p_value": np.round(chi2_dist.sf(g, df=1), 4),
+        "q_value": np.round(benjamini_hochberg(chi2_dist.sf(g, df=1)), 4),
         "log_ratio": np.round(log_ratio(a, b, c, d), 3),
-        "key_for": np.where(sign > 0, "target", "reference"),
     })
-    return out.sort_values([sort_by, "term"], ascending=[False, True], kind="mergesort").reset_index(drop=True)
+    out["key_for"] = np.where(out["g2"] > 0, "target", np.where(out["g2"] < 0, "reference", "neither"))
+    out = out.sort_values([sort_by, "term"], ascending=[False, True], kind="mergesort").reset_index(drop=True)
+    n_target, n_ref = data.loc[is_target, "doc_id"].nunique(), data.loc[is_ref, "doc_id"].nunique()
+    out.attrs.update(n_target_docs=int(n_target), n_reference_docs=int(n_ref))
+    if min(n_target, n_ref) < min_docs:
+        message = (f"keyness of {target!r} in {by!r}: {n_target} target and {n_ref} reference documents; with fewer "
+                   f"than {min_docs} in a group the key terms describe single articles, not a group")
+        out.attrs["warning"] = message
+        warnings.warn(message, stacklevel=2)
+    return out
+
+
+def benjamini_hochberg(p_values: np.ndarray) -> np.ndarray:
+    """Benjamini-Hochberg adjusted p-values (false discovery rate) of a set of tests.
+
+    Parameters
+    ----------
+    p_values : array of float
+        One p-value per test.
+
+    Returns
+    -------
+    ndarray
+        The adjusted values (q-values), in the input order, each at most 1.
+    """
+    p = np.asarray(p_values, dtype=float)
+    if not len(p):
+        return p
+    order = np.argsort(p)
+    ranked = p[order] * len(p) / np.arange(1, len(p) + 1)
+    adjusted = np.minimum.accumulate(ranked[::-1])[::-1]
+    out = np.empty_like(p)
+    out[order] = np.minimum(adjusted, 1.0)
+    return out

@@ -119,3 +119,41 @@ def plot_group_prevalence(table: pd.DataFrame, by: str = "outlet_origin", ax=Non
     ax.set_ylabel("mean document share")
     ax.legend(fontsize="small")
     return fig
+
+
+def plot_search_k(selection: pd.DataFrame, axes=None):
+    """Candidates of the topic model against k: held-out coherence, exclusivity and stability.
+
+    The figure stm's ``searchK`` draws: one panel per measure, one line per algorithm, the chosen
+    candidate circled, and NPMI with its standard error over topics.
+
+    Parameters
+    ----------
+    selection : DataFrame
+        ``TopicModelResult.selection``: ``algorithm, k, npmi, npmi_se, exclusivity, stability, chosen``.
+    axes : sequence of three matplotlib Axes, optional
+        Drawn on a new figure when not given.
+
+    Returns
+    -------
+    sequence of matplotlib Axes
+    """
+    import matplotlib.pyplot as plt
+
+    if axes is None:
+        _, axes = plt.subplots(1, 3, figsize=(11, 3.2))
+    panels = [("npmi", "NPMI (held-out)"), ("exclusivity", "exclusivity"), ("stability", "stability over seeds")]
+    for ax, (col, label) in zip(axes, panels):
+        if col not in selection:
+            ax.set_visible(False)
+            continue
+        for algorithm, group in selection.sort_values("k").groupby("algorithm", sort=True):
+            err = group["npmi_se"] if col == "npmi" and "npmi_se" in group else None
+            ax.errorbar(group["k"], group[col], yerr=err, marker="o", capsize=3, label=algorithm)
+        chosen = selection[selection["chosen"]]
+        ax.scatter(chosen["k"], chosen[col], s=160, facecolors="none", edgecolors="black", zorder=3, label="chosen")
+        ax.set_xlabel("k (topics)")
+        ax.set_title(label)
+        ax.set_xticks(sorted(selection["k"].unique()))
+    axes[0].legend(fontsize="small", loc="best")
+    return axes

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -10,7 +11,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from sinojp.topics.coherence import compute_topic_npmi
+from sinojp.topics.coherence import compute_stability, compute_topic_npmi
 from sinojp.topics.model import (
     TopicModelResult,
     compute_frex,
@@ -67,6 +68,15 @@ def _top_topics(shares: pd.DataFrame) -> pd.array:
     out = pd.array(np.where(shares.notna().all(axis=1), top, -1), dtype="Int64")
     out[out == -1] = pd.NA
     return out
+
+
+_TABLE_CELL = re.compile(r"^[^:.;]{1,40}: \S")
+
+
+def _is_table_row(text: str) -> bool:
+    """A paragraph made from a table row: "Label: value" cells, no closing sentence punctuation."""
+    text = str(text).strip()
+    return bool(_TABLE_CELL.match(text)) and not re.search(r"[.!?\"'”’)]$", text) and len(text.split()) < 60
 
 
 def _passage_picks(paragraph_topics: pd.DataFrame, n: int, one_per_document: bool = True) -> list[tuple[int, int, int]]:
@@ -389,10 +399,14 @@ def fit_topics_blocks(
     )
     chosen = selection[selection["chosen"]].iloc[0]
     algo, k_chosen = str(chosen["algorithm"]), int(chosen["k"])
-    model, per_topic_stability = fitted[(algo, k_chosen)]
+    model, per_topic_stability, other_runs = fitted[(algo, k_chosen)]
     del fitted
-    if sel_counts is not counts:
+    if sel_counts is not counts or model.unit_topic.shape[0] != counts.shape[0]:
+        # the reference run saw a subsample or left paragraphs out for NPMI: the model of the corpus
+        # is fitted on every paragraph, and its topics' stability measured against the same runs
         model = fit_model_bounded(counts, algo, k_chosen, random_state, topic_settings)
+        final_terms = [list(terms[i]) for i in rank_terms(model.topic_term, topic_settings.n_top)]
+        per_topic_stability = compute_stability(final_terms, other_runs)[1]
     del sel_counts
 
     # order topics by prevalence (mean document share), largest first
@@ -446,8 +460,17 @@ def fit_topics_blocks(
     para_topics["evidence"] = evidence
     del evidence
 
-    picks = _passage_picks(para_topics, topic_settings.n_passages)
-    passages = _passages_table(para_topics, picks, texts_at(used[[position for _, _, position in picks]]))
+    # a table's rows ("Participants: ...; Date: ...") are no passage: draw spare candidates and skip them
+    picks = _passage_picks(para_topics, topic_settings.n_passages * 4)
+    texts = texts_at(used[[position for _, _, position in picks]])
+    kept: dict[int, int] = {}
+    chosen_picks, chosen_texts = [], []
+    for (t, _, position), text in zip(picks, texts):
+        if kept.get(t, 0) < topic_settings.n_passages and not _is_table_row(text):
+            chosen_picks.append((t, kept.get(t, 0), position))
+            chosen_texts.append(text)
+            kept[t] = kept.get(t, 0) + 1
+    passages = _passages_table(para_topics, chosen_picks, chosen_texts)
     doc_topics[cols] = doc_topics[cols].round(4)
     return TopicModelResult(
         algorithm=algo,

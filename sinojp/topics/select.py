@@ -18,39 +18,106 @@ def _subsample(n: int, share: float, rng: np.random.Generator, minimum: int = 2)
     return np.sort(rng.choice(n, size=min(size, n), replace=False))
 
 
-def evaluate_candidate(
-    counts: sparse.csr_matrix, terms: np.ndarray, algorithm: str, k: int, random_state: int = 0,
-    settings: TopicSettings = TopicSettings(),
-) -> tuple[dict, FittedModel, np.ndarray]:
-    """Fit one candidate ``n_seeds`` times and measure NPMI, diversity and stability.
+def split_heldout(n_units: int, share: float, random_state: int = 0, minimum: int = 20) -> tuple[np.ndarray, np.ndarray]:
+    """Seeded split of the units into those models are fitted on and those coherence is measured on.
+
+    Parameters
+    ----------
+    n_units : int
+        Paragraphs in the selection.
+    share : float
+        Share held out for NPMI.
+    random_state : int
+        Seed of the split.
+    minimum : int
+        Fewest held-out paragraphs worth measuring on; with fewer, nothing is held out and NPMI is
+        measured on the fitted paragraphs (the selection table says so in ``npmi_on``).
 
     Returns
     -------
-    (row, reference_model, per_topic_stability)
-        ``row`` holds ``algorithm, k, npmi, npmi_se, diversity, stability`` (``npmi_se``: standard
-        error of the mean NPMI over topics); the reference model is the run on all units with seed
-        ``random_state``.
+    (fit_rows, heldout_rows) : ndarray, ndarray
+        Sorted row indices; ``heldout_rows`` is empty when nothing is held out.
     """
-    reference = fit_model(counts, algorithm, k, random_state, settings)
+    held = int(round(share * n_units))
+    if held < minimum or n_units - held < minimum:
+        return np.arange(n_units), np.empty(0, dtype=int)
+    order = np.random.default_rng([random_state, 99]).permutation(n_units)
+    return np.sort(order[held:]), np.sort(order[:held])
+
+
+def compute_exclusivity(topic_term: np.ndarray, top: np.ndarray) -> float:
+    """Mean exclusivity of the topics' top terms: a term's weight in its topic over its weight in all.
+
+    Parameters
+    ----------
+    topic_term : ndarray, shape (k, n_terms)
+        Topic-term weights, rows summing to 1.
+    top : ndarray, shape (k, n_top)
+        Indices of each topic's top terms.
+
+    Returns
+    -------
+    float
+        1 when every top term belongs to one topic only; 1/k when spread evenly.
+    """
+    share = topic_term / np.maximum(topic_term.sum(axis=0, keepdims=True), 1e-12)
+    return float(np.mean([share[t, top[t]].mean() for t in range(len(top))]))
+
+
+def evaluate_candidate(
+    counts: sparse.csr_matrix, terms: np.ndarray, algorithm: str, k: int, random_state: int = 0,
+    settings: TopicSettings = TopicSettings(),
+) -> tuple[dict, FittedModel, np.ndarray, list]:
+    """Fit one candidate ``n_seeds`` times and measure held-out NPMI, exclusivity, diversity and stability.
+
+    The models are fitted on the paragraphs :func:`split_heldout` keeps; NPMI is measured on the
+    held-out ones, so that a candidate cannot score by describing its own training text.
+
+    Parameters
+    ----------
+    counts : sparse matrix
+        Paragraph-by-term counts of the selection.
+    terms : ndarray
+        The vocabulary.
+    algorithm : {"lda", "nmf"}
+    k : int
+        Number of topics.
+    random_state : int
+        Seed of the reference run (further runs use ``random_state + s`` on seeded subsamples).
+    settings : TopicSettings
+
+    Returns
+    -------
+    (row, reference_model, per_topic_stability, other_runs)
+        ``row`` holds ``algorithm, k, npmi, npmi_se, exclusivity, diversity, stability, npmi_on``
+        (``npmi_se``: standard error of the mean NPMI over topics; ``npmi_on``: ``held-out`` or
+        ``fitted`` paragraphs); the reference model is the run with seed ``random_state``;
+        ``other_runs`` the top terms of the further runs (to measure any refit's stability).
+    """
+    fit_rows, held = split_heldout(counts.shape[0], settings.heldout_share, random_state)
+    fit_counts = counts[fit_rows] if len(held) else counts
+    reference = fit_model(fit_counts, algorithm, k, random_state, settings)
     ref_idx = rank_terms(reference.topic_term, settings.n_top)
     ref_terms = [list(terms[i]) for i in ref_idx]
     others = []
     for s in range(1, settings.n_seeds):
         rng = np.random.default_rng([random_state, s])
-        rows = _subsample(counts.shape[0], settings.stability_subsample, rng, minimum=k + 1)
-        run = fit_model(counts[rows], algorithm, k, random_state + s, settings)
+        rows = _subsample(fit_counts.shape[0], settings.stability_subsample, rng, minimum=k + 1)
+        run = fit_model(fit_counts[rows], algorithm, k, random_state + s, settings)
         others.append([list(terms[i]) for i in rank_terms(run.topic_term, settings.n_top)])
     overall, per_topic = compute_stability(ref_terms, others)
-    per_topic_npmi = compute_topic_npmi(counts, ref_idx)
+    per_topic_npmi = compute_topic_npmi(counts[held] if len(held) else counts, ref_idx)
     row = {
         "algorithm": algorithm,
         "k": k,
         "npmi": float(np.nanmean(per_topic_npmi)),
         "npmi_se": float(np.nanstd(per_topic_npmi, ddof=1) / np.sqrt(k)),
+        "exclusivity": compute_exclusivity(reference.topic_term, ref_idx),
         "diversity": compute_diversity(ref_terms),
         "stability": overall,
+        "npmi_on": "held-out" if len(held) else "fitted",
     }
-    return row, reference, per_topic
+    return row, reference, per_topic, others
 
 
 def choose_model(selection: pd.DataFrame, settings: TopicSettings = TopicSettings()) -> pd.DataFrame:
@@ -98,7 +165,7 @@ def choose_model(selection: pd.DataFrame, settings: TopicSettings = TopicSetting
 
 
 def _evaluate_limited(limits: dict[str, int] | None, counts: sparse.csr_matrix, terms: np.ndarray, algorithm: str,
-                      k: int, random_state: int, settings: TopicSettings) -> tuple[dict, FittedModel, np.ndarray]:
+                      k: int, random_state: int, settings: TopicSettings) -> tuple[dict, FittedModel, np.ndarray, list]:
     """:func:`evaluate_candidate` under the caller's BLAS / OpenMP thread limits (for worker processes)."""
     from threadpoolctl import threadpool_limits
 
@@ -110,11 +177,21 @@ def select_model(
     counts: sparse.csr_matrix, terms: np.ndarray, algorithms: Sequence[str] | None = None,
     k_values: Sequence[int] | None = None, random_state: int = 0, settings: TopicSettings = TopicSettings(),
     n_jobs: int = 1,
-) -> tuple[pd.DataFrame, dict[tuple[str, int], tuple[FittedModel, np.ndarray]]]:
-    """Evaluate all candidates and choose one.
+) -> tuple[pd.DataFrame, dict[tuple[str, int], tuple[FittedModel, np.ndarray, list]]]:
+    """Evaluate all candidates and choose one; widen the range of k when the choice sits at its top.
 
     Parameters
     ----------
+    counts : sparse matrix
+        Paragraph-by-term counts.
+    terms : ndarray
+        The vocabulary.
+    algorithms : sequence of str, optional
+        Default ``settings.algorithms``.
+    k_values : sequence of int, optional
+        Default ``settings.k_range``; given explicitly, the range is never widened.
+    random_state : int
+    settings : TopicSettings
     n_jobs : int
         Candidates evaluated at once, in joblib worker processes (1: one after the other, here).
         Every fit has its own seed and runs under this process's thread limits, so the result
@@ -123,26 +200,46 @@ def select_model(
     Returns
     -------
     (selection, fitted)
-        The selection table (rounded to 3 decimals, with ``eligible`` and ``chosen``) and the
-        reference model and per-topic stability of every candidate, keyed by (algorithm, k).
+        The selection table (rounded to 3 decimals, with ``eligible``, ``chosen`` and ``widened``:
+        True for candidates added because the choice was at the top of the range) and, keyed by
+        (algorithm, k), each candidate's reference model, per-topic stability and further runs.
     """
     algorithms = tuple(algorithms or settings.algorithms)
     n_units = counts.shape[0]
-    ks = [k for k in (k_values or settings.k_range) if 2 <= k < n_units and k <= counts.shape[1]]
+
+    def usable(ks: Sequence[int]) -> list[int]:
+        return [k for k in ks if 2 <= k < n_units and k <= counts.shape[1]]
+
+    ks = usable(k_values or settings.k_range)
     if not ks:
         raise ValueError(f"No usable number of topics for {n_units} paragraphs and {counts.shape[1]} terms.")
-    candidates = [(algorithm, k) for algorithm in algorithms for k in ks]
-    if n_jobs == 1:
-        evaluated = [evaluate_candidate(counts, terms, a, k, random_state, settings) for a, k in candidates]
-    else:
-        from joblib import Parallel, delayed
-        from threadpoolctl import threadpool_info
+    rows: list[dict] = []
+    fitted: dict = {}
+    widened: set[int] = set()
+    while True:
+        candidates = [(a, k) for a in algorithms for k in ks if (a, k) not in fitted]
+        evaluated = _evaluate_all(counts, terms, candidates, random_state, settings, n_jobs)
+        for candidate, (row, model, per_topic, others) in zip(candidates, evaluated):
+            rows.append({**row, "widened": candidate[1] in widened})
+            fitted[candidate] = (model, per_topic, others)
+        table = choose_model(pd.DataFrame(rows).round(
+            {"npmi": 3, "npmi_se": 3, "exclusivity": 3, "diversity": 3, "stability": 3}), settings)
+        k_chosen = int(table.loc[table["chosen"], "k"].iloc[0])
+        top = max(ks)
+        more = usable(range(top + 1, min(top + 3, settings.k_max) + 1)) if k_values is None else []
+        if k_chosen < top or not more:
+            return table, fitted
+        widened.update(more)
+        ks = ks + more
 
-        limits = {info["user_api"]: info["num_threads"] for info in threadpool_info()}
-        evaluated = Parallel(n_jobs=n_jobs)(
-            delayed(_evaluate_limited)(limits, counts, terms, a, k, random_state, settings) for a, k in candidates
-        )
-    rows = [row for row, _, _ in evaluated]
-    fitted = {candidate: (model, per_topic) for candidate, (_, model, per_topic) in zip(candidates, evaluated)}
-    table = pd.DataFrame(rows).round({"npmi": 3, "npmi_se": 3, "diversity": 3, "stability": 3})
-    return choose_model(table, settings), fitted
+
+def _evaluate_all(counts: sparse.csr_matrix, terms: np.ndarray, candidates: list[tuple[str, int]], random_state: int,
+                  settings: TopicSettings, n_jobs: int) -> list:
+    if n_jobs == 1 or len(candidates) < 2:
+        return [evaluate_candidate(counts, terms, a, k, random_state, settings) for a, k in candidates]
+    from joblib import Parallel, delayed
+    from threadpoolctl import threadpool_info
+
+    limits = {info["user_api"]: info["num_threads"] for info in threadpool_info()}
+    return Parallel(n_jobs=n_jobs)(
+        delayed(_evaluate_limited)(limits, counts, terms, a, k, random_state, settings) for a, k in candidates)

@@ -17,8 +17,13 @@ class TopicSettings:
     ----------
     algorithms, k_range : tuple
         Candidates of the selection (``k`` values not below the number of paragraphs).
+    k_max : int
+        When the chosen ``k`` is the largest candidate, the range grows by two at a time up to this.
     n_seeds : int
         Runs per candidate for stability (the reference run plus ``n_seeds - 1`` others).
+    heldout_share : float
+        Share of the selection's paragraphs held out to measure NPMI on (none when that would be
+        fewer than 20 paragraphs).
     stability_subsample : float
         Share of paragraphs each non-reference run sees (1.0: seed variation only).
     n_top : int
@@ -54,7 +59,9 @@ class TopicSettings:
 
     algorithms: tuple[str, ...] = ALGORITHMS
     k_range: tuple[int, ...] = (2, 3, 4, 5, 6, 7, 8)
-    n_seeds: int = 3
+    k_max: int = 14
+    n_seeds: int = 5
+    heldout_share: float = 0.2
     stability_subsample: float = 0.8
     n_top: int = 10
     min_unit_terms: int = 5
