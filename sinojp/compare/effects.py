@@ -25,7 +25,7 @@ EFFECT_COLUMNS = ["outcome", "factor", "level", "reference", "estimate", "se", "
 MEAN_COLUMNS = ["outcome", "factor", "level", "estimate", "se", "ci_low", "ci_high", "n_docs", "n_clusters", "se_type"]
 
 
-def cluster_ids(documents: pd.DataFrame) -> pd.Series:
+def assign_clusters(documents: pd.DataFrame) -> pd.Series:
     """The cluster of each document: its outlet, else the page (``source``) it came from.
 
     Parameters
@@ -114,7 +114,7 @@ def estimate_effects(documents: pd.DataFrame, outcome: str, factors: tuple[str, 
             refs[f] = sorted(counts[counts == counts.max()].index)[0]
     X, terms = _design(frame, active, refs)
     y = frame[outcome].to_numpy(dtype=float)
-    groups = pd.factorize(cluster_ids(frame))[0]
+    groups = pd.factorize(assign_clusters(frame))[0]
     n_clusters = int(groups.max() + 1)
     use_cluster = n_clusters >= max(3, X.shape[1] + 1)
     se_type = "clustered by outlet" if use_cluster else "robust (HC1; too few outlets to cluster)"

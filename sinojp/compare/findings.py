@@ -1,8 +1,12 @@
-"""Findings in words: every sentence that states a number or a direction is generated from data.
+"""Findings in words: every sentence that states a number or a direction is generated from a table.
 
-Each ``describe_*`` function takes the tables of a run and returns a short paragraph, so a
-findings notebook stays true when it is rerun on an updated corpus. Groups with fewer than
-``MIN_GROUP`` documents are reported with a warning rather than as a result.
+Each ``describe_*`` function takes the tables of a run (and, where it matters, the held-out
+validation of the measure behind them) and returns a short paragraph; the figures it quotes are
+those of the table its ``tabulate_*`` partner returns, so a test can recompute every one, and a
+findings notebook stays true when it is rerun on another corpus. Group comparisons come from
+:func:`sinojp.compare.estimate_effects` (errors clustered by outlet, pieces of one page together);
+groups with fewer than :data:`MIN_GROUP` independent sources are named but not compared, and a
+finding that rests on a measure which missed its validation goal says so.
 """
 
 from __future__ import annotations
@@ -10,148 +14,423 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from sinojp.compare.effects import estimate_effects
+
 MIN_GROUP = 3
+PERIODS = ("thaw", "middle", "crisis")
 
 
 def _fmt(x: float) -> str:
     return f"{x:+.2f}"
 
 
-def _n_docs(n: int) -> str:
-    return f"{n} document{'s' if n != 1 else ''}"
+def _n(n: int, noun: str = "document") -> str:
+    return f"{n} {noun}{'s' if n != 1 else ''}"
 
 
-def _caution(n: int) -> str:
-    return "" if n >= MIN_GROUP else f"; only {_n_docs(n)}, so an illustration rather than a result"
+def _interval(row: pd.Series) -> str:
+    return f"{_fmt(row['estimate'])} [{_fmt(row['ci_low'])}, {_fmt(row['ci_high'])}]"
 
 
-def _group(table: pd.DataFrame, name: str, column: str) -> str:
-    n = int(table.loc[name, "n_docs"])
-    return f"({_fmt(table.loc[name, column])}, {_n_docs(n)}{_caution(n)})"
+def _tone(value: float, positive: str, negative: str, neutral: str) -> str:
+    return positive if value > 0.1 else negative if value < -0.1 else neutral
 
 
-def tabulate_stance(documents: pd.DataFrame, by: str) -> pd.DataFrame:
-    """Mean document stance per group: ``n_docs, relations_stance, us_stance`` (3 decimals)."""
+def source_of(documents: pd.DataFrame) -> pd.Series:
+    """The page each document comes from: pieces of one stitched page share it."""
+    return documents["doc_id"].astype(str).str.split("#").str[0]
+
+
+# --------------------------------------------------------------------------------------------
+# What the corpus can answer
+# --------------------------------------------------------------------------------------------
+
+def tabulate_corpus(documents: pd.DataFrame, factors: tuple[str, ...] = ("period", "outlet_origin")) -> pd.DataFrame:
+    """Documents, independent sources and outlets in each group of each factor.
+
+    Parameters
+    ----------
+    documents : DataFrame
+        One row per document with ``doc_id``, ``outlet`` and the ``factors`` columns.
+    factors : tuple of str
+        Grouping columns.
+
+    Returns
+    -------
+    DataFrame
+        ``factor, level, n_docs, n_sources, n_outlets`` (empty values are the level ``unknown``); a
+        source is a page, so the pieces of a stitched page count once.
+    """
+    rows = []
+    docs = documents.assign(_source=source_of(documents))
+    outlet = docs["outlet"].fillna("").astype(str) if "outlet" in docs else pd.Series("", index=docs.index)
+    docs = docs.assign(_outlet=outlet.where(outlet != "", docs["_source"]))
+    for f in factors:
+        values = docs[f].fillna("").astype(str).replace("", "unknown") if f in docs else pd.Series("unknown", docs.index)
+        for level, group in docs.groupby(values, sort=True):
+            rows.append({"factor": f, "level": level, "n_docs": len(group), "n_sources": group["_source"].nunique(),
+                         "n_outlets": group["_outlet"].nunique()})
+    return pd.DataFrame(rows, columns=["factor", "level", "n_docs", "n_sources", "n_outlets"])
+
+
+def comparable_levels(corpus: pd.DataFrame, factor: str) -> list[str]:
+    """The levels of a factor with at least :data:`MIN_GROUP` independent sources (``unknown`` never).
+
+    Parameters
+    ----------
+    corpus : DataFrame
+        :func:`tabulate_corpus` output.
+    factor : str
+
+    Returns
+    -------
+    list of str
+    """
+    rows = corpus[(corpus["factor"] == factor) & (corpus["level"] != "unknown") & (corpus["n_sources"] >= MIN_GROUP)]
+    return rows["level"].tolist()
+
+
+def describe_corpus(documents: pd.DataFrame) -> str:
+    """What the corpus can and cannot answer: its periods and origins and their independent sources.
+
+    Parameters
+    ----------
+    documents : DataFrame
+        One row per document (``doc_id, outlet, period, outlet_origin``).
+
+    Returns
+    -------
+    str
+    """
+    corpus = tabulate_corpus(documents)
+    n_sources = source_of(documents).nunique()
+    parts = [f"The corpus holds {_n(len(documents))} from {_n(n_sources, 'independent source')} (pieces of one "
+             "stitched page count as one source)."]
+    for factor, name in (("period", "period"), ("outlet_origin", "outlet origin")):
+        rows = corpus[corpus["factor"] == factor]
+        listing = "; ".join(f"{r.level}: {_n(r.n_docs)}, {_n(r.n_sources, 'source')}" for r in rows.itertuples())
+        parts.append(f"By {name}: {listing}.")
+    periods = comparable_levels(corpus, "period")
+    origins = comparable_levels(corpus, "outlet_origin")
+    can, cannot = [], []
+    (can if len(origins) >= 2 else cannot).append("differences by outlet origin (research questions 1 and 2)")
+    (can if len(periods) >= 2 else cannot).append("differences by period")
+    (can if {"thaw", "crisis"} <= set(periods) else cannot).append("the framing shift from the thaw to the crisis "
+                                                                   "(research question 3)")
+    if can:
+        parts.append(f"With at least {MIN_GROUP} independent sources per group it can answer: {'; '.join(can)}.")
+    if cannot:
+        parts.append(f"It cannot answer: {'; '.join(cannot)}; groups below {MIN_GROUP} sources are described, "
+                     "not compared.")
+    return " ".join(parts)
+
+
+# --------------------------------------------------------------------------------------------
+# Stance (research question 1)
+# --------------------------------------------------------------------------------------------
+
+def tabulate_stance(documents: pd.DataFrame, by: str, measure: str = "relations_stance") -> pd.DataFrame:
+    """Plain mean of a stance per group, over the documents with evidence, and how many had none.
+
+    Parameters
+    ----------
+    documents : DataFrame
+        ``doc_id``, ``by`` and the stance column (NaN where a document has no stance evidence).
+    by : str
+        The grouping column.
+    measure : str
+        ``relations_stance`` or ``us_stance``.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by group: ``n_docs, n_with_evidence, mean`` (3 decimals; NaN when no document of the
+        group has evidence).
+    """
     docs = documents.assign(**{by: documents[by].fillna("").astype(str).replace("", "unknown")})
-    table = docs.groupby(by, sort=True).agg(n_docs=("doc_id", "size"), relations_stance=("relations_stance", "mean"),
-                                             us_stance=("us_stance", "mean"))
+    values = pd.to_numeric(docs[measure], errors="coerce")
+    table = pd.DataFrame({"n_docs": docs.groupby(by, sort=True).size(),
+                          "n_with_evidence": values.notna().groupby(docs[by], sort=True).sum().astype(int),
+                          "mean": values.groupby(docs[by], sort=True).mean()})
     return table.round(3)
 
 
-def describe_stance(documents: pd.DataFrame, by: str = "outlet_origin") -> str:
-    """How each group portrays relations and the US role, from document means."""
-    table = tabulate_stance(documents, by)
-    n = len(documents)
-    overall_rel, overall_us = documents["relations_stance"].mean(), documents["us_stance"].mean()
-    direction = "improving or cooperative" if overall_rel > 0.1 else "deteriorating or conflictual" \
-        if overall_rel < -0.1 else "mixed or neutral"
-    text = [f"Across {_n_docs(n)}, the mean relations stance is {_fmt(overall_rel)}: on balance the coverage "
-            f"portrays China-Japan relations as {direction}. The mean US stance is {_fmt(overall_us)} "
-            f"({'critical of' if overall_us < -0.1 else 'favourable to' if overall_us > 0.1 else 'neutral on'} "
-            "the role of the United States)."]
-    if len(table) > 1:
-        hi, lo = table["relations_stance"].idxmax(), table["relations_stance"].idxmin()
-        text.append(f"By {by.replace('_', ' ')}, {hi} coverage is the most positive about relations "
-                    f"{_group(table, hi, 'relations_stance')} and {lo} the least {_group(table, lo, 'relations_stance')}.")
-        us_lo = table["us_stance"].idxmin()
-        if table.loc[us_lo, "us_stance"] < -0.1:
-            text.append(f"The most critical portrayal of the US comes from {us_lo} coverage "
-                        f"{_group(table, us_lo, 'us_stance')}.")
+def describe_stance(documents: pd.DataFrame, measure: str = "relations_stance",
+                    validation: pd.DataFrame | None = None) -> str:
+    """How the coverage portrays relations (or the US role), overall and by origin and period.
+
+    Group differences are the adjusted means of :func:`sinojp.compare.estimate_effects` (both
+    factors in one model, errors clustered by outlet) for groups with enough independent sources.
+
+    Parameters
+    ----------
+    documents : DataFrame
+        One row per document with ``measure``, ``period``, ``outlet_origin``, ``outlet``.
+    measure : str
+        ``relations_stance`` or ``us_stance``.
+    validation : DataFrame, optional
+        The held-out validation summary (:func:`sinojp.pipeline.load_validation`); its figures for
+        the measure are quoted and a missed goal is said.
+
+    Returns
+    -------
+    str
+    """
+    subject = "China-Japan relations" if measure == "relations_stance" else "the role of the United States"
+    values = pd.to_numeric(documents[measure], errors="coerce")
+    n_ev = int(values.notna().sum())
+    if n_ev == 0:
+        return f"No document carries evidence on {subject}, so no stance towards it is reported."
+    overall = float(values.mean())
+    words = (("improving or cooperative", "deteriorating or conflictual", "mixed or neutral")
+             if measure == "relations_stance" else ("favourable", "critical", "neither favourable nor critical"))
+    parts = [f"Of {_n(len(documents))}, {n_ev} carry evidence on {subject} ({len(documents) - n_ev} have none and "
+             f"are left out, not counted as neutral). Their mean {measure} is {_fmt(overall)}: on balance "
+             f"{_tone(overall, *words)}."]
+    corpus = tabulate_corpus(documents[values.notna()])
+    kept = documents[values.notna()]
+    factors = tuple(f for f in ("outlet_origin", "period") if len(comparable_levels(corpus, f)) >= 2)
+    if factors:
+        eligible = kept[np.logical_and.reduce([kept[f].isin(comparable_levels(corpus, f)) for f in factors])]
+        refs = {"period": "thaw"} if "thaw" in set(eligible.get("period", [])) else None
+        contrasts, means = estimate_effects(eligible, measure, factors, references=refs)
+        for f in factors:
+            m = means[means["factor"] == f].sort_values("estimate", ascending=False)
+            if len(m) < 2:
+                continue
+            listing = "; ".join(f"{r.level} {_interval(r._asdict())} ({_n(int(r.n_docs))})" for r in m.itertuples())
+            parts.append(f"By {f.replace('_', ' ')} (adjusted means with 95% intervals, errors clustered by outlet): "
+                         f"{listing}.")
+            c = contrasts[contrasts["factor"] == f]
+            clear = c[(c["ci_low"] > 0) | (c["ci_high"] < 0)]
+            if len(clear):
+                parts.append("The intervals of these differences exclude zero: " + "; ".join(
+                    f"{r.level} {'above' if r.estimate > 0 else 'below'} {r.reference} by {abs(r.estimate):.2f} "
+                    f"[{min(abs(r.ci_low), abs(r.ci_high)):.2f}, {max(abs(r.ci_low), abs(r.ci_high)):.2f}]"
+                    for r in clear.itertuples()) + ".")
+            else:
+                parts.append(f"No difference between {f.replace('_', ' ')} groups is clear of zero.")
+    thin = [f"{f.replace('_', ' ')}" for f in ("outlet_origin", "period") if f not in factors]
+    if thin:
+        parts.append(f"Fewer than two groups with {MIN_GROUP} or more independent sources by {' and '.join(thin)}: "
+                     "no comparison there.")
+    parts.append(_validation_caveat(validation, "relations stance" if measure == "relations_stance" else "US role"))
+    return " ".join(p for p in parts if p)
+
+
+def _validation_caveat(validation: pd.DataFrame | None, area: str) -> str:
+    if validation is None or not len(validation):
+        return ""
+    rows = validation[(validation["area"] == area) & (validation["met"].isin(["yes", "no"]))]
+    if not len(rows):
+        return ""
+    missed = rows[rows["met"] == "no"]
+    figures = "; ".join(f"{r.measure} {r.value:.2f} [{r.ci_low:.2f}, {r.ci_high:.2f}], n={int(r.n)}"
+                        for r in rows.itertuples())
+    if len(missed):
+        return (f"On held-out sites this measure missed its validation goal ({', '.join(missed['measure'])}); "
+                f"read the figures above with that error in mind ({figures}).")
+    return f"On held-out sites the measure met its validation goals ({figures})."
+
+
+# --------------------------------------------------------------------------------------------
+# Frames (research question 3)
+# --------------------------------------------------------------------------------------------
+
+def tabulate_sentence_frames(sentences: pd.DataFrame) -> pd.DataFrame:
+    """Sentences per frame, counted over every framed sentence of the corpus.
+
+    Parameters
+    ----------
+    sentences : DataFrame
+        ``frame`` per sentence (``none`` or empty for unframed sentences).
+
+    Returns
+    -------
+    DataFrame
+        ``frame, n_sentences, share`` (share of framed sentences), largest first.
+    """
+    frames = sentences["frame"].fillna("").astype(str)
+    framed = frames[(frames != "") & (frames != "none")]
+    counts = framed.value_counts()
+    table = pd.DataFrame({"frame": counts.index, "n_sentences": counts.to_numpy()})
+    table["share"] = (table["n_sentences"] / max(1, len(framed))).round(3)
+    return table.sort_values(["n_sentences", "frame"], ascending=[False, True]).reset_index(drop=True)
+
+
+def describe_frames(documents: pd.DataFrame, sentences: pd.DataFrame, validation: pd.DataFrame | None = None) -> str:
+    """Which frames dominate: primary frames of documents, and frames counted over sentences.
+
+    Parameters
+    ----------
+    documents : DataFrame
+        ``primary_frame`` per document.
+    sentences : DataFrame
+        ``frame`` per sentence.
+    validation : DataFrame, optional
+        The held-out validation summary.
+
+    Returns
+    -------
+    str
+    """
+    counts = documents["primary_frame"].fillna("none").value_counts()
+    if not len(counts):
+        return "No document has a primary frame."
+    text = [f"The most common primary frame is {counts.index[0]} ({counts.iloc[0]} of {_n(len(documents))})"
+            + ("; then " + ", ".join(f"{f} {c}" for f, c in counts.iloc[1:4].items()) if len(counts) > 1 else "") + "."]
+    by_sentence = tabulate_sentence_frames(sentences)
+    if len(by_sentence):
+        top = by_sentence.iloc[0]
+        text.append(f"Counted over sentences, {top['frame']} frames the most ({int(top['n_sentences'])} of "
+                    f"{int(by_sentence['n_sentences'].sum())} framed sentences, {top['share']:.0%})"
+                    + (f", then {by_sentence.iloc[1]['frame']} ({by_sentence.iloc[1]['share']:.0%})"
+                       if len(by_sentence) > 1 else "") + ".")
+    text.append(_validation_caveat(validation, "frames"))
+    return " ".join(t for t in text if t)
+
+
+def describe_framing_shift(documents: pd.DataFrame, validation: pd.DataFrame | None = None) -> str:
+    """Research question 3: how each frame's share of a document changes from the thaw to the crisis.
+
+    Each frame share is modelled with a fractional logit on period and outlet origin
+    (:func:`sinojp.compare.estimate_effects`); the adjusted mean shares of the two periods are
+    compared, and only differences whose interval excludes zero are called a shift.
+
+    Parameters
+    ----------
+    documents : DataFrame
+        ``frame_<name>`` share columns, ``period``, ``outlet_origin``, ``outlet``.
+    validation : DataFrame, optional
+        The held-out validation summary.
+
+    Returns
+    -------
+    str
+    """
+    corpus = tabulate_corpus(documents)
+    periods = comparable_levels(corpus, "period")
+    if not {"thaw", "crisis"} <= set(periods):
+        have = ", ".join(f"{r.level} ({_n(r.n_sources, 'source')})" for r in
+                         corpus[corpus["factor"] == "period"].itertuples())
+        return (f"The framing shift from the thaw to the crisis needs at least {MIN_GROUP} independent sources in "
+                f"each of the two periods; this corpus has {have}, so it cannot be measured here.")
+    docs = documents[documents["period"].isin(periods)]
+    cols = sorted(c for c in documents.columns if c.startswith("frame_"))
+    rises, falls, flat = [], [], []
+    origins = comparable_levels(tabulate_corpus(docs), "outlet_origin")
+    factors = ("period", "outlet_origin") if len(origins) >= 2 else ("period",)
+    if len(origins) >= 2:
+        docs = docs[docs["outlet_origin"].isin(origins)]
+    for col in cols:
+        contrasts, means = estimate_effects(docs, col, factors, share=True, references={"period": "thaw"})
+        m = means[means["factor"] == "period"].set_index("level")
+        c = contrasts[(contrasts["factor"] == "period") & (contrasts["level"] == "crisis")]
+        if "thaw" not in m.index or "crisis" not in m.index or not len(c):
+            continue
+        frame = col[len("frame_"):]
+        change = f"{frame} {m.loc['thaw', 'estimate']:.0%} -> {m.loc['crisis', 'estimate']:.0%}"
+        if c.iloc[0]["ci_low"] > 0:
+            rises.append(change)
+        elif c.iloc[0]["ci_high"] < 0:
+            falls.append(change)
         else:
-            text.append("No group portrays the role of the US critically on balance (every group's mean is above -0.10).")
-    else:
-        text.append(f"All documents share one {by.replace('_', ' ')} ({table.index[0]}), so no comparison between "
-                    "groups is possible on this corpus.")
-    return " ".join(text)
+            flat.append(frame)
+    parts = [f"From the thaw to the crisis (adjusted mean share of a document's frames, {_n(len(docs))}, "
+             "fractional logit with errors clustered by outlet):"]
+    parts.append("rising clearly: " + ("; ".join(rises) if rises else "none") + ";")
+    parts.append("falling clearly: " + ("; ".join(falls) if falls else "none") + ";")
+    parts.append("no clear change: " + (", ".join(flat) if flat else "none") + ".")
+    parts.append(_validation_caveat(validation, "frames"))
+    return " ".join(p for p in parts if p)
 
 
-def describe_periods(documents: pd.DataFrame) -> str:
-    """The thaw-versus-crisis comparison of relations stance, when both periods are present."""
-    docs = documents[documents["period"].isin(["thaw", "middle", "crisis"])]
-    counts = docs["period"].value_counts()
-    if len(docs) == 0:
-        return "No document has a known period, so stance cannot be compared over time."
-    parts = [f"{p}: {_n_docs(int(counts.get(p, 0)))}, mean relations stance "
-             f"{_fmt(docs.loc[docs['period'] == p, 'relations_stance'].mean())}"
-             for p in ("thaw", "middle", "crisis") if counts.get(p, 0)]
-    text = "By period - " + "; ".join(parts) + "."
-    if counts.get("thaw", 0) and counts.get("crisis", 0):
-        diff = (docs.loc[docs["period"] == "thaw", "relations_stance"].mean()
-                - docs.loc[docs["period"] == "crisis", "relations_stance"].mean())
-        verdict = "as the known-groups check expects" if diff > 0 else "against the known-groups expectation"
-        text += (f" Thaw-period coverage scores {abs(diff):.2f} {'higher' if diff > 0 else 'lower'} than crisis-period "
-                 f"coverage, {verdict}{_caution(int(min(counts['thaw'], counts['crisis'])))}.")
-    else:
-        text += " Only one of the thaw and crisis periods is present, so the shift between them cannot be measured here."
-    return text
+# --------------------------------------------------------------------------------------------
+# Topics (research question 2), voices and facts (research question 4), validation
+# --------------------------------------------------------------------------------------------
 
+def describe_topics(topic_table: pd.DataFrame, min_stability: float = 0.5) -> str:
+    """The most prevalent themes, naming only topics that came back across seeds.
 
-def describe_topics(topic_table: pd.DataFrame, top_topics: pd.Series | None = None) -> str:
-    """The dominant themes by prevalence, with their coherence."""
+    Parameters
+    ----------
+    topic_table : DataFrame
+        ``topic, label, top_terms, npmi, prevalence`` and, when known, ``stability``.
+    min_stability : float
+        Topics below it are called tentative and not named as findings.
+
+    Returns
+    -------
+    str
+    """
     if topic_table is None or len(topic_table) == 0:
         return "The corpus is too small for a topic model, so no themes are reported."
     t = topic_table.sort_values(["prevalence", "topic"], ascending=[False, True])
-    first = t.iloc[0]
-    text = (f"The topic model finds {len(t)} themes. The most prevalent, '{first['label']}' "
-            f"({first['prevalence']:.0%} of the modelled text, NPMI coherence {first['npmi']:.2f}), is built on the terms "
-            f"{', '.join(str(first['top_terms']).split()[:5])}.")
-    if len(t) > 1:
-        second = t.iloc[1]
-        text += f" Next comes '{second['label']}' ({second['prevalence']:.0%})."
-    weak = t[t["npmi"] < 0.05]
-    if len(weak):
-        text += f" {len(weak)} topic(s) have NPMI below 0.05 and should be read with care."
-    return text
+    stable = t[t["stability"] >= min_stability] if "stability" in t else t
+    text = [f"The topic model has {len(t)} topics; prevalence is a topic's mean share of a document."]
+    if len(stable):
+        first = stable.iloc[0]
+        text.append(f"The most prevalent stable topic, '{first['label']}', takes {first['prevalence']:.0%} of a "
+                    f"document on average (NPMI {first['npmi']:.2f}"
+                    + (f", stability {first['stability']:.2f}" if "stability" in t else "") + ").")
+    tentative = t[t["stability"] < min_stability] if "stability" in t else t.iloc[0:0]
+    if len(tentative):
+        text.append(f"{len(tentative)} of {len(t)} topics came back in fewer than half of the seeds (stability below "
+                    f"{min_stability:.2f}) and are tentative: "
+                    + ", ".join(f"'{r.label}'" for r in tentative.itertuples()) + ".")
+    return " ".join(text)
 
 
-def frames_by_group(documents: pd.DataFrame, by: str) -> pd.DataFrame:
-    """Mean frame shares per group (``frame_<name>`` columns) with ``n_docs``."""
-    cols = sorted(c for c in documents.columns if c.startswith("frame_"))
-    docs = documents.assign(**{by: documents[by].fillna("").astype(str).replace("", "unknown")})
-    out = docs.groupby(by, sort=True)[cols].mean().round(3)
-    out["n_docs"] = docs.groupby(by, sort=True).size()
-    return out
+def describe_voices(voices: pd.DataFrame, documents: pd.DataFrame, validation: pd.DataFrame | None = None) -> str:
+    """Whose voices are quoted: statements by speaker country and the most quoted speakers.
 
+    Parameters
+    ----------
+    voices : DataFrame
+        :func:`sinojp.measures.extract_voices` output.
+    documents : DataFrame
+        The documents (for the count of documents).
+    validation : DataFrame, optional
+        The held-out validation summary.
 
-def describe_frames(documents: pd.DataFrame) -> str:
-    """Which primary frames dominate, and how frame shares differ between periods."""
-    counts = documents["primary_frame"].value_counts()
-    top = counts.index[0]
-    text = (f"The most common primary frame is {top} ({counts.iloc[0]} of {_n_docs(len(documents))}); "
-            + ", ".join(f"{f}: {c}" for f, c in counts.iloc[1:].items()) + ".") if len(counts) > 1 else \
-        f"Every document has the primary frame {top}."
-    cols = sorted(c for c in documents.columns if c.startswith("frame_"))
-    shares = documents[cols].mean().sort_values(ascending=False)
-    text += (f" Over all sentences, {shares.index[0][6:]} takes the largest share of frame vocabulary "
-             f"({shares.iloc[0]:.0%}), then {shares.index[1][6:]} ({shares.iloc[1]:.0%}).")
-    periods = [p for p in ("thaw", "crisis") if (documents["period"] == p).any()]
-    if len(periods) == 2:
-        by = frames_by_group(documents, "period")
-        delta = (by.loc["crisis", cols] - by.loc["thaw", cols]).astype(float)
-        up, down = delta.idxmax(), delta.idxmin()
-        text += (f" From thaw to crisis, {up[6:]} gains the most ({delta[up]:+.0%} of frame share) and "
-                 f"{down[6:]} loses the most ({delta[down]:+.0%}"
-                 f"{_caution(int(min(by.loc['thaw', 'n_docs'], by.loc['crisis', 'n_docs'])))}).")
-    return text
-
-
-def describe_voices(voices: pd.DataFrame, documents: pd.DataFrame) -> str:
-    """Whose voices are quoted: counts by speaker country and the most quoted speakers."""
+    Returns
+    -------
+    str
+    """
     if len(voices) == 0:
         return "No quotations or attributed statements were found."
     n_docs = voices["doc_id"].nunique()
     by_country = voices["country"].fillna("").replace("", "unknown").value_counts()
     share = ", ".join(f"{c} {v}" for c, v in by_country.items())
-    speakers = voices["speaker"].fillna("").replace("", np.nan).dropna().value_counts().head(3)
-    text = (f"{len(voices)} quoted or attributed statements appear in {_n_docs(n_docs)} "
-            f"of {len(documents)}. By the speaker's country: {share}.")
+    named = voices[~voices["speaker"].isin(["unnamed", ""])]
+    speakers = named.groupby("speaker")["doc_id"].agg(["size", "nunique"]).sort_values(
+        ["size", "nunique"], ascending=False).head(3)
+    text = (f"{len(voices)} quoted or attributed statements appear in {n_docs} of {_n(len(documents))}; by the "
+            f"speaker's country: {share}.")
     if len(speakers):
-        text += " The most quoted: " + ", ".join(f"{s} ({v})" for s, v in speakers.items()) + "."
+        text += " The most quoted: " + ", ".join(f"{s} ({int(r['size'])} statements in {_n(int(r['nunique']))})"
+                                                  for s, r in speakers.iterrows()) + "."
+    if validation is not None and len(validation):
+        v = validation[validation["area"] == "voices"].set_index("measure")
+        if len(v):
+            text += (f" On held-out sites the extractor finds {v.loc['extraction recall', 'value']:.0%} of the coded "
+                     f"statements and names the right speaker for {v.loc['speaker accuracy', 'value']:.0%} of those "
+                     "it finds, so these counts are lower bounds and speaker counts approximate.")
     return text
 
 
 def describe_facts(comparison: pd.DataFrame) -> str:
-    """Where articles state the same fact with different values."""
+    """Where articles state the same fact with different values.
+
+    Parameters
+    ----------
+    comparison : DataFrame
+        :func:`sinojp.measures.compare_facts` output (``status, kind, keywords, values``).
+
+    Returns
+    -------
+    str
+    """
     if comparison is None or len(comparison) == 0:
         return "No fact is stated by more than one article, so none can be compared."
     differ = comparison[comparison["status"] == "differ"]
@@ -163,36 +442,31 @@ def describe_facts(comparison: pd.DataFrame) -> str:
     return text
 
 
-def describe_validation(stance_validation: pd.DataFrame | None, frame_validation: pd.DataFrame | None,
-                        cleaning: pd.DataFrame | None, default_stance: str, default_frames: str) -> str:
-    """How far each measure can be trusted, from the validation on the labelled sample."""
-    parts = []
-    if cleaning is not None and len(cleaning):
-        c = dict(zip(cleaning["measure"], cleaning["value"]))
-        parts.append(f"Cleaning reaches boilerplate F1 {c.get('boilerplate_f1', float('nan')):.2f} and body-line recall "
-                     f"{c.get('body_line_recall', float('nan')):.2f} on the labelled sample.")
-    if stance_validation is not None and len(stance_validation):
-        v = stance_validation
-        for target in ("relations", "us"):
-            row = v[(v["method"] == default_stance) & (v["target"] == target)]
-            base = v[(v["method"] == "vader") & (v["target"] == target)]
-            if len(row):
-                r = row.iloc[0]
-                parts.append(f"The default stance method ({default_stance}) agrees with hand coding on {target} stance "
-                             f"with accuracy {r['accuracy']:.2f} and ordinal alpha {r['alpha_ordinal']:.2f} "
-                             f"(n={int(r['n'])})" + (f", against VADER's accuracy {base.iloc[0]['accuracy']:.2f}"
-                                                     if len(base) else "") + ".")
-    if frame_validation is not None and len(frame_validation):
-        row = frame_validation[frame_validation["method"] == default_frames]
-        if len(row):
-            r = row.iloc[0]
-            acc = r.get("primary_accuracy", r.get("accuracy", float("nan")))
-            parts.append(f"The default frame method ({default_frames}) finds the primary frame with accuracy "
-                         f"{float(acc):.2f}.")
-    n = None
-    if stance_validation is not None and len(stance_validation):
-        n = int(stance_validation["n"].max())
-    if n is not None and n < 30:
-        parts.append(f"With only {n} labelled documents, one document moves accuracy by {1 / n:.0%}: these figures "
-                     "show the methods work as intended, not how precisely they work.")
-    return " ".join(parts) if parts else "No validation data are available here."
+def describe_validation(validation: pd.DataFrame) -> str:
+    """How far each measure can be trusted: its held-out figures against the goals set for it.
+
+    Parameters
+    ----------
+    validation : DataFrame
+        :func:`sinojp.pipeline.summarise_validation` output (the shipped table:
+        ``sinojp.pipeline.load_validation()``).
+
+    Returns
+    -------
+    str
+    """
+    if validation is None or not len(validation):
+        return "No validation figures are available."
+    rows = validation[validation["met"].isin(["yes", "no"])]
+    met, missed = rows[rows["met"] == "yes"], rows[rows["met"] == "no"]
+    parts = [f"On the held-out sites of the development corpus, {len(met)} of {len(rows)} measures with a goal "
+             "reach it."]
+    if len(missed):
+        parts.append("Missed: " + "; ".join(
+            f"{r.area} {r.measure} {r.value:.2f} [{r.ci_low:.2f}, {r.ci_high:.2f}] against {r.goal:.2f} (n={int(r.n)})"
+            for r in missed.itertuples()) + ".")
+    if len(met):
+        parts.append("Reached: " + "; ".join(f"{r.area} {r.measure} {r.value:.2f} (n={int(r.n)})"
+                                             for r in met.itertuples()) + ".")
+    parts.append("With 20 held-out documents one document moves an accuracy by 0.05, so the intervals are wide.")
+    return " ".join(parts)
