@@ -91,7 +91,8 @@ def load_training_sentences(dev_root: str | Path, sample_root: str | Path | None
 
 
 def train_frame_models(dev_root: str | Path, out_dir: str | Path | None = None,
-                       sample_root: str | Path | None = None, random_state: int = 0) -> dict[str, Path]:
+                       sample_root: str | Path | None = None, random_state: int = 0,
+                       extra_codes: pd.DataFrame | None = None) -> dict[str, Path]:
     """Fit the learned frame model on the train part and write both JSON files.
 
     With the development corpus and the sample of ``../shared/corpora`` this reproduces the
@@ -110,6 +111,9 @@ def train_frame_models(dev_root: str | Path, out_dir: str | Path | None = None,
         model used them).
     random_state : int
         Passed to the logistic regression (newton-cg is deterministic).
+    extra_codes : DataFrame, optional
+        More coded sentences (e.g. coding sheets of notebook 06): ``doc_id, sent_id, text, frame``;
+        rows without a codebook frame are skipped.
 
     Returns
     -------
@@ -122,6 +126,11 @@ def train_frame_models(dev_root: str | Path, out_dir: str | Path | None = None,
         When the JSON model does not reproduce scikit-learn's probabilities to 1e-9.
     """
     rows = load_training_sentences(dev_root, sample_root, part="train")
+    if extra_codes is not None and len(extra_codes):
+        extra = extra_codes[extra_codes["frame"].isin(set(list_frames()))]
+        rows = pd.concat([rows, pd.DataFrame({"doc_id": "extra:" + extra["doc_id"].astype(str),
+                                              "sent_no": extra["sent_id"].astype(int), "text": extra["text"],
+                                              "frame": extra["frame"], "source": "coding sheet"})], ignore_index=True)
     texts = rows["text"].tolist()
     call = (f"train_frame_models(dev_root=<{Path(dev_root).name}>, "
             + (f"sample_root=<{Path(sample_root).name}>, " if sample_root is not None else "")

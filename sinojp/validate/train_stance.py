@@ -143,7 +143,8 @@ def _sample_beside(dev_root: Path) -> Path | None:
 
 
 def train_stance_models(dev_root: str | Path, out_dir: str | Path | None = None, random_state: int = 0,
-                        sample_root: str | Path | None = None, use_sample: bool = True) -> dict[str, Path]:
+                        sample_root: str | Path | None = None, use_sample: bool = True,
+                        extra_codes: pd.DataFrame | None = None) -> dict[str, Path]:
     """Rebuild the learned stance method's JSON files from the labelled development corpus.
 
     Parameters
@@ -161,6 +162,11 @@ def train_stance_models(dev_root: str | Path, out_dir: str | Path | None = None,
         beside ``dev_root`` when it is there.
     use_sample : bool
         False trains without the sample.
+    extra_codes : DataFrame, optional
+        More coded sentences (e.g. coding sheets of notebook 06, :func:`sinojp.validate.coding.read_coding_sheet`):
+        ``doc_id, sent_id, text, relations_stance`` and, when known, ``para_id``; rows without a
+        ``relations_stance`` code are skipped. Their features are computed with each document's other
+        coded sentences as context.
 
     Returns
     -------
@@ -171,6 +177,17 @@ def train_stance_models(dev_root: str | Path, out_dir: str | Path | None = None,
     if use_sample and sample_root is None:
         sample_root = _sample_beside(dev_root)
     training = build_training_sentences(dev_root, sample_root if use_sample else None)
+    if extra_codes is not None and len(extra_codes):
+        extra = extra_codes[pd.to_numeric(extra_codes["relations_stance"], errors="coerce").notna()].copy()
+        if len(extra):
+            table = build_feature_table(extra[[c for c in ("doc_id", "sent_id", "para_id", "text") if c in extra]])
+            added = pd.DataFrame({"doc_id": "extra:" + extra["doc_id"].astype(str).to_numpy(),
+                                  "sent_id": extra["sent_id"].astype(int).to_numpy(), "text": extra["text"].to_numpy(),
+                                  "relations": extra["relations_stance"].astype(int).to_numpy(),
+                                  "us": pd.to_numeric(extra.get("us_stance", 0), errors="coerce").fillna(0).astype(int)
+                                  .to_numpy(), "source": "coding sheet"})
+            training = pd.concat([training, pd.concat([added, table[FEATURE_NAMES].reset_index(drop=True)], axis=1)],
+                                 ignore_index=True)
     model = fit_relations_model(training, random_state)
     out = Path(out_dir) if out_dir is not None else Path(str(resources.files("sinojp.resources"))) / "models"
     out.mkdir(parents=True, exist_ok=True)
