@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from sinojp.corpus import CorpusError
 
@@ -35,6 +36,19 @@ def _parser() -> argparse.ArgumentParser:
     nb.add_argument("--out", default="outputs")
     nb.add_argument("--inplace", action="store_true",
                     help="re-execute the stored notebooks in notebooks/ on the shipped corpus (for developers)")
+    tr = sub.add_parser("train", help="retrain the shipped line, stance and frame models from the labelled "
+                                      "development corpus")
+    tr.add_argument("--dev", default="../shared/corpora/dev", help="the development corpus (raw/, labels.csv, ...)")
+    tr.add_argument("--sample", default="../shared/corpora/news-sample",
+                    help="the labelled sample, whose third-coder codes join the training data (skipped if absent)")
+    tr.add_argument("--out", default=None, help="write the models here instead of replacing the shipped ones")
+    tr.add_argument("--random-state", type=int, default=0)
+    va = sub.add_parser("validate", help="validate every measure on the held-out sites of the development corpus")
+    va.add_argument("--dev", default="../shared/corpora/dev", help="the development corpus (raw/, labels.csv, ...)")
+    va.add_argument("--part", default="test", choices=("test", "train"), help="test: held-out sites (default)")
+    va.add_argument("--out", default=None,
+                    help="folder for the tables (default: print the summary; the shipped tables live in "
+                         "sinojp/resources/validation)")
     ev = sub.add_parser("evaluate", help="score the cleaning against a labelled sample")
     ev.add_argument("--sample", required=True, help="folder with raw/, labels.csv and metadata.csv")
     return parser
@@ -60,6 +74,31 @@ def main(argv: list[str] | None = None) -> int:
             from sinojp import report
 
             report.main(corpus=args.corpus, out=args.out, inplace=args.inplace)
+        elif args.command == "train":
+            from sinojp.validate.cleaning import train_line_model
+            from sinojp.validate.train_frames import train_frame_models
+            from sinojp.validate.train_stance import train_stance_models
+
+            sample = args.sample if Path(args.sample, "raw").is_dir() else None
+            written = {**train_stance_models(args.dev, args.out, random_state=args.random_state, sample_root=sample,
+                                             use_sample=sample is not None),
+                       **train_frame_models(args.dev, args.out, sample_root=sample, random_state=args.random_state)}
+            written["line_model"] = train_line_model(args.dev, sample_root=sample,
+                                                     out=Path(args.out) / "line_model.json" if args.out else None)
+            for name, path in written.items():
+                print(f"{name}: {path}")
+        elif args.command == "validate":
+            from sinojp.pipeline.validation import (
+                summarise_validation,
+                validate_heldout,
+                write_validation,
+            )
+
+            results = validate_heldout(args.dev, part=args.part)
+            print(summarise_validation(results).to_string(index=False))
+            if args.out:
+                for path in write_validation(results, args.out):
+                    print(f"written {path}")
         elif args.command == "evaluate":
             from sinojp.validate import validate_cleaning
 

@@ -162,6 +162,30 @@ def _delta(values: np.ndarray, counts: np.ndarray, level: str) -> np.ndarray:
     raise ValueError(f"unknown level {level!r}")
 
 
+def _coincidences(units: Sequence[Sequence]) -> tuple[list, np.ndarray]:
+    """Distinct values and each pairable unit's coincidence matrix (n_units, k, k)."""
+    kept = [[v for v in u if v is not None and not (isinstance(v, float) and np.isnan(v))] for u in units]
+    kept = [u for u in kept if len(u) >= 2]
+    values = sorted({v for u in kept for v in u})
+    index = {v: i for i, v in enumerate(values)}
+    per_unit = np.zeros((len(kept), len(values), len(values)))
+    for n, u in enumerate(kept):
+        tally = np.bincount([index[v] for v in u], minlength=len(values)).astype(float)
+        per_unit[n] = (np.outer(tally, tally) - np.diag(tally)) / (len(u) - 1)  # ordered pairs of coders
+    return values, per_unit
+
+
+def _alpha(coincidence: np.ndarray, values: list, level: str) -> float:
+    counts = coincidence.sum(axis=1)
+    n = counts.sum()
+    if n <= 1:
+        return float("nan")
+    delta = _delta(np.array(values, dtype=object if level == "nominal" else float), counts, level)
+    observed = (coincidence * delta).sum() / n
+    expected = (np.outer(counts, counts) * delta).sum() / (n * (n - 1))
+    return float(1 - observed / expected) if expected > 0 else float("nan")
+
+
 def alpha_from_units(units: Sequence[Sequence], level: str = "nominal") -> float:
     """Krippendorff's alpha for any number of coders, with missing codes.
 
@@ -178,26 +202,10 @@ def alpha_from_units(units: Sequence[Sequence], level: str = "nominal") -> float
     float
         Alpha (1 perfect agreement, 0 chance); NaN when there is no variation to agree on.
     """
-    kept = [[v for v in u if v is not None and not (isinstance(v, float) and np.isnan(v))] for u in units]
-    kept = [u for u in kept if len(u) >= 2]
-    if not kept:
+    values, per_unit = _coincidences(units)
+    if len(values) < 2 or not len(per_unit):
         return float("nan")
-    values = sorted({v for u in kept for v in u})
-    if len(values) < 2:
-        return float("nan")
-    index = {v: i for i, v in enumerate(values)}
-    coincidence = np.zeros((len(values), len(values)))
-    for u in kept:
-        codes = np.array([index[v] for v in u])
-        tally = np.bincount(codes, minlength=len(values)).astype(float)
-        pairs = np.outer(tally, tally) - np.diag(tally)  # ordered pairs of different coders
-        coincidence += pairs / (len(u) - 1)
-    counts = coincidence.sum(axis=1)
-    n = counts.sum()
-    delta = _delta(np.array(values, dtype=object if level == "nominal" else float), counts, level)
-    observed = (coincidence * delta).sum() / n
-    expected = (np.outer(counts, counts) * delta).sum() / (n * (n - 1))
-    return float(1 - observed / expected) if expected > 0 else float("nan")
+    return _alpha(per_unit.sum(axis=0), values, level)
 
 
 def alpha_interval(units: Sequence[Sequence], level: str = "nominal", n_boot: int = 1000,
@@ -218,13 +226,16 @@ def alpha_interval(units: Sequence[Sequence], level: str = "nominal", n_boot: in
     -------
     (alpha, low, high)
     """
-    units = list(units)
-    point = alpha_from_units(units, level)
-    if not units:
-        return point, float("nan"), float("nan")
+    values, per_unit = _coincidences(units)
+    if len(values) < 2 or not len(per_unit):
+        return float("nan"), float("nan"), float("nan")
+    point = _alpha(per_unit.sum(axis=0), values, level)
     rng = np.random.default_rng(random_state)
-    reps = [alpha_from_units([units[i] for i in rng.integers(0, len(units), len(units))], level) for _ in range(n_boot)]
-    reps = np.array([r for r in reps if not np.isnan(r)])
+    n = len(per_unit)
+    weights = np.stack([np.bincount(rng.integers(0, n, n), minlength=n) for _ in range(n_boot)]).astype(float)
+    resampled = (weights @ per_unit.reshape(n, -1)).reshape(n_boot, len(values), len(values))
+    reps = np.array([_alpha(c, values, level) for c in resampled])
+    reps = reps[~np.isnan(reps)]
     if not len(reps):
         return point, float("nan"), float("nan")
     return point, float(np.percentile(reps, 2.5)), float(np.percentile(reps, 97.5))

@@ -63,11 +63,11 @@ def test_one_naming_scheme():
     # functions are verb_object (scikit-learn's scheme); no two exported functions share a name, except the
     # parallel verbs every measure has (stance.score_sentences, framing.score_sentences, ...)
     parallel = {"score_sentences", "score_documents"}
-    verbs = ("align", "analyse", "assign", "build", "check", "choose", "chunked", "clean", "compare", "compute",
-             "count", "cross", "decode", "detach", "detect", "estimate", "explain", "extract", "find", "fit", "flag",
+    verbs = ("align", "analyse", "assign", "build", "check", "choose", "classify", "chunked", "clean", "compare", "compute",
+             "count", "cross", "decode", "detach", "detect", "draw", "estimate", "explain", "export", "extract", "find", "fit", "flag",
              "iter", "label", "list", "load", "mark", "match", "normalise", "plot", "predict", "prepare", "read", "resolve",
              "run", "score", "select", "shorten", "show", "split", "summarise", "tabulate", "tokenize", "train",
-             "validate", "weigh")
+             "validate", "weigh", "write")
     seen: dict[str, str] = {}
     for name in PACKAGES:
         module = importlib.import_module(name)

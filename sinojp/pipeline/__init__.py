@@ -12,13 +12,20 @@ from sinojp.pipeline.runner import (
     analyse,
     prepare,
     prepare_labelled,
-    tabulate_documents,
-    tabulate_totals,
     run,
     summarise,
+    tabulate_documents,
+    tabulate_totals,
+)
+from sinojp.pipeline.validation import (
+    load_validation,
+    summarise_validation,
+    validate_heldout,
+    write_validation,
 )
 
 __all__ = [
-    "analyse", "Analysis", "build_document_table", "ENGINES", "prepare", "prepare_labelled", "Prepared", "run",
-    "RunResult", "summarise", "tabulate_documents", "tabulate_totals"
+    "analyse", "Analysis", "build_document_table", "ENGINES", "load_validation", "prepare", "prepare_labelled",
+    "Prepared", "run", "RunResult", "summarise", "summarise_validation", "tabulate_documents", "tabulate_totals",
+    "validate_heldout", "write_validation"
 ]

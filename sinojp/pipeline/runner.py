@@ -2,8 +2,11 @@
 
 Every engine runs the same stages (:mod:`sinojp.pipeline.stages`) in the same order:
 
-1. **read + clean** (per document, cached): items are read in chunks (:func:`sinojp.corpus.iter_items`)
-   and cleaned; each document is summarised by a MinHash signature.
+1. **read + clean** (per document, cached): a pre-pass reads every item once to count how many
+   pages of each site hold each line (:func:`sinojp.text.linefeatures.merge_site_lines`: the
+   cleaner's site-repetition feature, counted over the whole corpus so that results do not depend
+   on the chunks); then items are read in chunks (:func:`sinojp.corpus.iter_items`) and cleaned
+   with the counts of their sites; each document is summarised by a MinHash signature.
 2. **near-duplicates** (corpus level): MinHash candidates with an exact Jaccard check
    (:func:`sinojp.text.find_near_duplicates`).
 3. **Punkt** is trained on the leading documents' text (:data:`sinojp.text.segment.PUNKT_TRAINING_CHARS`).
@@ -53,8 +56,17 @@ from sinojp.pipeline.outputs import (
     safe_filename,
     write_figures,
 )
-from sinojp.pipeline.stages import SENTENCE_OUT, analyse_chunk, clean_chunk, measure_chunk, segment_chunk
+from sinojp.pipeline.stages import (
+    SENTENCE_OUT,
+    CleanTask,
+    analyse_chunk,
+    clean_task,
+    count_chunk,
+    measure_chunk,
+    segment_chunk,
+)
 from sinojp.text import clean, neardup, segment, slips
+from sinojp.text.linefeatures import SiteCounts, merge_site_lines
 from sinojp.topics import (
     TopicModelResult,
     TopicSettings,
@@ -254,20 +266,78 @@ def _rename(result: dict, new_id: str) -> None:
         result["raw"]["doc_id"] = new_id
 
 
-def _clean_stage(stream: ItemStream, work: Path | None, store: cache_mod.DocumentCache, engine: str,
-                 n_jobs: int | None, client: Any, show: bool, chunk_size: int, removals: TableWriter,
-                 stats: dict, keep: bool = False) -> _Cleaned:
-    """Read and clean every item, give documents unique ids, mark near-duplicates."""
-    fingerprint = cache_mod.settings_fingerprint({"stage": "clean", "raw_columns": RAW_COLUMNS, "keep": keep})
-    pending: list[tuple[list, list[str], dict[str, Any]]] = []
+def _count_sites(corpus_path: str | Path, columns: dict[str, str | None], engine: str, n_jobs: int | None,
+                 client: Any, show: bool, chunk_size: int) -> tuple[list[tuple[str, str]], dict[str, SiteCounts]]:
+    """The site-count pre-pass: every item read once, its site and line hashes, merged per site.
+
+    Returns each item's ``(source, site)`` in stream order and ``site -> SiteCounts`` (sites of
+    two pages or more, lines on two pages or more).
+    """
+    stream = iter_items(corpus_path, **columns)
+    order: list[tuple[str, str]] = []
+    pending: list[list] = []
 
     def tasks() -> Iterator[list]:
         for items in chunked(stream.items, chunk_size):
-            keys = [cache_mod.content_key(fingerprint, it.kind, it.stem, it.suffix, it.payload, json.dumps(it.meta))
-                    for it in items]
+            pending.append([it.source for it in items])
+            yield items
+
+    def pages() -> Iterator[tuple[str, np.ndarray]]:
+        for result in engines.map_chunks(count_chunk, tasks(), engine=engine, n_jobs=n_jobs, client=client,
+                                         progress=show, total=stream.total, desc="counting site lines"):
+            for source, (site, hashes) in zip(pending.pop(0), result):
+                order.append((source, site))
+                if site:
+                    yield site, hashes
+
+    counts = merge_site_lines(pages())
+    return order, counts
+
+
+def _clean_stage(stream: ItemStream, work: Path | None, store: cache_mod.DocumentCache, engine: str,
+                 n_jobs: int | None, client: Any, show: bool, chunk_size: int, removals: TableWriter,
+                 stats: dict, keep: bool = False, corpus_path: str | Path | None = None,
+                 columns: dict[str, str | None] | None = None) -> _Cleaned:
+    """Read and clean every item, give documents unique ids, mark near-duplicates.
+
+    With ``corpus_path`` (the path ``stream`` was read from, and its export ``columns``) a
+    pre-pass first counts the lines of every site over the whole corpus (:func:`_count_sites`), and
+    each chunk is cleaned with the counts of its sites, so the result does not depend on the
+    chunk size; without it each chunk counts its own pages.
+    """
+    fingerprint = cache_mod.settings_fingerprint({"stage": "clean", "raw_columns": RAW_COLUMNS, "keep": keep})
+    pending: list[tuple[list, list[str], dict[str, Any]]] = []
+    if corpus_path is not None:
+        sites, site_counts = _count_sites(corpus_path, columns or {}, engine, n_jobs, client, show, chunk_size)
+    else:
+        sites, site_counts = None, None
+    site_keys: dict[str, str] = {}
+
+    def site_key(site: str) -> str:
+        """What a document's cache key needs to know about its site's counts."""
+        if site not in site_keys:
+            site_keys[site] = site_counts[site].fingerprint() if site_counts and site in site_counts else ""
+        return site_keys[site]
+
+    def tasks() -> Iterator[CleanTask]:
+        position = 0
+        for items in chunked(stream.items, chunk_size):
+            if sites is not None:
+                chunk_sites = sites[position: position + len(items)]
+                position += len(items)
+                if [source for source, _ in chunk_sites] != [it.source for it in items]:
+                    raise RuntimeError(f"{corpus_path} changed while it was read: the site-count pre-pass "
+                                       "and the cleaning saw different items")
+                names = [site for _, site in chunk_sites]
+                counts = {name: site_counts[name] for name in dict.fromkeys(names) if name in site_counts}
+            else:
+                names, counts = [""] * len(items), None
+            keys = [cache_mod.content_key(fingerprint, it.kind, it.stem, it.suffix, it.payload, json.dumps(it.meta),
+                                          site_key(name) if counts is not None else "chunk")
+                    for it, name in zip(items, names)]
             cached = store.get_many("clean", keys)
             pending.append((items, keys, cached))
-            yield [it for it, k in zip(items, keys) if k not in cached]
+            yield CleanTask([it for it, k in zip(items, keys) if k not in cached], counts)
 
     ids = DocIds(stream)
     manifest_rows: list[dict] = []
@@ -278,7 +348,7 @@ def _clean_stage(stream: ItemStream, work: Path | None, store: cache_mod.Documen
     spill = _DocumentSpill(work)
     kept: dict[str, list] = {"lines": [], "tables": [], "raw": [], "removals": []} if keep else {}
     n_removals = 0
-    results = engines.map_chunks(functools.partial(clean_chunk, keep=keep), tasks(), engine=engine, n_jobs=n_jobs,
+    results = engines.map_chunks(functools.partial(clean_task, keep=keep), tasks(), engine=engine, n_jobs=n_jobs,
                                  client=client, progress=show, total=stream.total, desc="cleaning")
     for computed in results:
         items, keys, cached = pending.pop(0)
@@ -589,7 +659,8 @@ def prepare(corpus_path: str | Path, progress: bool | None = None, **columns: st
     stream = iter_items(corpus_path, **columns)
     show = _want_progress(progress, stream.total or 0)
     cleaned = _clean_stage(stream, None, cache_mod.DocumentCache(None), "memory", 1, None, show,
-                           chunk_size=1 << 62, removals=TableWriter(None, None), stats={}, keep=True)
+                           chunk_size=1 << 62, removals=TableWriter(None, None), stats={}, keep=True,
+                           corpus_path=corpus_path, columns=columns)
     docs = list(cleaned.documents())
     tokenizer = segment.train_punkt(_leading_text(docs, segment.PUNKT_TRAINING_CHARS))
     paras, sents = segment_chunk([(d["doc_id"], d["text"]) for d in docs], tokenizer)
@@ -845,7 +916,8 @@ def _run_chunked(corpus_path: str | Path, out: Path, engine: str, random_state: 
         client = stack.enter_context(engines.dask_client(scheduler, n_jobs)) if engine == "dask" else None
         stats: dict[str, dict[str, int]] = {}
         removals = TableWriter(out / "removals.csv", None)
-        cleaned = _clean_stage(stream, work, store, engine, n_jobs, client, show, chunk_size, removals, stats)
+        cleaned = _clean_stage(stream, work, store, engine, n_jobs, client, show, chunk_size, removals, stats,
+                               corpus_path=corpus_path, columns=columns)
         removals.close(pd.DataFrame(columns=clean.REMOVAL_COLUMNS))
         cleaned.manifest.to_csv(out / "manifest.csv", index=False)
         lap("clean")

@@ -1,7 +1,11 @@
 """The per-document stages of a run, applied to one chunk at a time (pure; they run in workers).
 
-* :func:`clean_chunk` reads and cleans the items of a chunk and summarises every document by a
-  MinHash signature for the corpus-wide near-duplicate pass;
+* :func:`count_chunk` reads the items of a chunk for the site-count pre-pass: each page's site
+  and the hashes of its lines (:func:`sinojp.text.linefeatures.hash_page_lines`), merged over the
+  whole corpus by :func:`sinojp.text.linefeatures.merge_site_lines`;
+* :func:`clean_chunk` reads and cleans the items of a chunk, with the site counts of the whole
+  corpus, and summarises every document by a MinHash signature for the corpus-wide near-duplicate
+  pass (:func:`clean_task` is the same for a :class:`CleanTask`);
 * :func:`segment_chunk` splits documents into paragraphs and sentences with a trained Punkt;
 * :func:`measure_chunk` scores stance, frames, voices and slips of the segmented documents;
 * :func:`analyse_chunk` is the two last ones together, the unit of parallel work.
@@ -22,12 +26,66 @@ from sinojp.corpus import MANIFEST_COLUMNS, RAW_COLUMNS, Item, read_item
 from sinojp.corpus.read import build_raw_frame
 from sinojp.measures import framing, stance, voices
 from sinojp.text import clean, neardup, segment, slips
+from sinojp.text.linefeatures import SiteCounts, find_page_site, hash_page_lines
 
 #: the columns of sentences.csv
 SENTENCE_OUT = ["doc_id", "sent_id", "text", "relations_stance", "us_stance", "frame", "para_id", "start", "end"]
 
 
-def clean_chunk(items: list[Item], keep: bool = False) -> list[dict]:
+def count_chunk(items: list[Item]) -> list[tuple[str, np.ndarray | None]]:
+    """Read a chunk of items for the site-count pre-pass: each page's site and line hashes.
+
+    Parameters
+    ----------
+    items : list of Item
+
+    Returns
+    -------
+    list of (site, hashes)
+        One pair per item, in order: the page's site (:func:`sinojp.text.linefeatures.find_page_site`)
+        and its line hashes (:func:`sinojp.text.linefeatures.hash_page_lines`); ``("", None)`` for
+        an item that is rejected or has no site.
+    """
+    out: list[tuple[str, np.ndarray | None]] = []
+    for item in items:
+        row, _ = read_item(item)
+        site = find_page_site(row) if row is not None else ""
+        out.append((site, hash_page_lines(row["raw_text"])) if site else ("", None))
+    return out
+
+
+@dataclass
+class CleanTask:
+    """A chunk of items to clean and the site counts of their sites (what a worker receives).
+
+    Its length is the number of items, for the progress bar of :func:`sinojp.pipeline.engines.map_chunks`.
+    """
+
+    items: list[Item]
+    site_counts: dict[str, SiteCounts] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+
+def clean_task(task: CleanTask, keep: bool = False) -> list[dict]:
+    """:func:`clean_chunk` of a :class:`CleanTask`.
+
+    Parameters
+    ----------
+    task : CleanTask
+    keep : bool
+        As in :func:`clean_chunk`.
+
+    Returns
+    -------
+    list of dict
+        As :func:`clean_chunk`.
+    """
+    return clean_chunk(task.items, keep, task.site_counts)
+
+
+def clean_chunk(items: list[Item], keep: bool = False, site_counts: dict[str, SiteCounts] | None = None) -> list[dict]:
     """Read and clean a chunk of items; one result per item, in order.
 
     Parameters
@@ -36,6 +94,9 @@ def clean_chunk(items: list[Item], keep: bool = False) -> list[dict]:
     keep : bool
         Also return the raw row (``raw``), every line decision (``lines``) and table cell
         (``tables``), for an in-memory run that shows them.
+    site_counts : dict, optional
+        ``site -> SiteCounts`` of the whole corpus (at least for the sites of these items), so that
+        a page is cleaned the same whatever chunk it falls in; by default counted over the chunk.
 
     Returns
     -------
@@ -68,7 +129,7 @@ def clean_chunk(items: list[Item], keep: bool = False) -> list[dict]:
     raw = build_raw_frame(rows)
     manifest = pd.DataFrame([{"source": r["source"], "doc_id": r["doc_id"], "status": "ok", "reason": ""} for r in rows],
                             columns=MANIFEST_COLUMNS)
-    cleaned = clean.clean_corpus(raw, manifest)
+    cleaned = clean.clean_corpus(raw, manifest, site_counts=site_counts)
     by_source = {r["source"]: r for r in results}
     for doc in cleaned.documents.to_dict("records"):
         by_source[doc["source"]]["documents"].append(doc)

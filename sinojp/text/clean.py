@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from sinojp.text.dates import assign_period, find_dates, find_url_date, normalise_date
+from sinojp.text.linefeatures import SiteCounts, count_site_lines, find_page_site
 from sinojp.text.outlets import find_text_outlet, find_url_outlet
 from sinojp.text.page import BLANK, BODY, BOILERPLATE, HEADING, TITLE, PageResult, Piece, clean_page, join_piece_text
 
@@ -35,9 +36,12 @@ class Cleaned:
     manifest: pd.DataFrame
 
 
-def clean_corpus(raw_docs: pd.DataFrame, manifest: pd.DataFrame | None = None, progress: bool = False) -> Cleaned:
+def clean_corpus(raw_docs: pd.DataFrame, manifest: pd.DataFrame | None = None, progress: bool = False,
+                 site_counts: dict[str, SiteCounts] | None = None) -> Cleaned:
     """Clean every raw document and split stitched pages.
 
+    Each page is cleaned by :func:`sinojp.text.page.clean_page` with its URL and the repetition of
+    its lines on other pages of its site (domain: the ``domain`` column, else the URL's host).
     Near-duplicates are found over the whole corpus afterwards (:mod:`sinojp.text.neardup`).
 
     Parameters
@@ -48,6 +52,10 @@ def clean_corpus(raw_docs: pd.DataFrame, manifest: pd.DataFrame | None = None, p
         The reading manifest; rows are updated for split documents and pages left empty.
     progress : bool
         Show a progress bar (tqdm) while cleaning.
+    site_counts : dict, optional
+        ``domain -> SiteCounts`` counted over the whole corpus being cleaned
+        (:func:`sinojp.text.linefeatures.count_site_lines`), when ``raw_docs`` is only a part of
+        it (the pipeline cleans in chunks); by default they are counted over ``raw_docs``.
 
     Returns
     -------
@@ -61,12 +69,17 @@ def clean_corpus(raw_docs: pd.DataFrame, manifest: pd.DataFrame | None = None, p
     extra_cols = [c for c in raw_docs.columns if c not in ("raw_text", "format", "encoding")]
     new_manifest: list[dict] = []
     records = raw_docs.to_dict("records")
+    if site_counts is None:
+        # repetition across pages of the same site, counted over the corpus being cleaned
+        site_counts = count_site_lines((find_page_site(r), r["raw_text"]) for r in records)
     if progress:
         from tqdm.auto import tqdm
 
         records = tqdm(records, desc="cleaning", unit="doc")
     for rec in records:
-        page = clean_page(rec["raw_text"], known_title=rec.get("title", ""))
+        site = find_page_site(rec)
+        page = clean_page(rec["raw_text"], known_title=rec.get("title", ""), url=str(rec.get("url", "") or ""),
+                          site_counts=site_counts.get(site) if site else None)
         n = len(page.pieces)
         for d in page.decisions:
             lines.append({"doc_id": rec["doc_id"], "source": rec["source"], "line_no": d.line_no,
@@ -120,7 +133,10 @@ def _document_row(rec: dict, page: PageResult, piece: Piece, doc_id: str, first:
     row["page_date"] = page.page_date
     row["dateline"] = page.dateline if first else ""
     date, source = normalise_date(rec.get("pub_date", "")), "metadata"
-    if not date and page.dateline:
+    if not date and page.pub_date:
+        # the most plausible publication date of the page: URL, header dateline, scraper field
+        date, source = page.pub_date, page.pub_date_source
+    if not date and page.dateline and first:
         found = find_dates(page.dateline)
         date, source = (found[0].iso, "dateline") if found else ("", "")
     if not date:

@@ -113,8 +113,37 @@ def is_headline(line: str) -> bool:
     return 2 <= len(toks) <= 30 and not re.search(r"[.,;]\s*$", line) and bool(re.match(r"^[\W\d]*[A-Z0-9]", line))
 
 
+#: every word that can stand in a date-only line (month and weekday names, am/pm, time zones,
+#: ordinal suffixes); a line with any other word is not date-only
+_DATE_ONLY_WORDS = frozenset([
+    "jan", "january", "feb", "february", "mar", "march", "apr", "april", "may", "jun", "june", "jul", "july",
+    "aug", "august", "sep", "sept", "september", "sepember", "oct", "october", "nov", "november", "dec",
+    "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "am", "pm",
+    "jst", "gmt", "utc", "ist", "bst", "cst", "est", "edt", "cet", "hkt", "sgt", "bjt", "st", "nd", "rd", "th",
+])
+
+
+_LETTERS = re.compile(r"[^\W\d_]+")
+
+
 def is_date_only(line: str) -> str:
-    """If a line holds nothing but a date (and times, weekdays, zones), return its ISO date."""
+    """If a line holds nothing but a date (and times, weekdays, zones), return its ISO date.
+
+    Parameters
+    ----------
+    line : str
+        One normalised line.
+
+    Returns
+    -------
+    str
+        The ISO date (``YYYY-MM-DD``) when the line holds exactly one date and nothing but
+        separators, weekdays, times and time zones beside it; else ``""``.
+    """
+    # any other word cannot be part of a date or of what may stand beside it: no date-only line
+    # (a cheap test that spares most lines the date search; it changes no verdict)
+    if any(w.casefold() not in _DATE_ONLY_WORDS for w in _LETTERS.findall(line)):
+        return ""
     found = find_dates(line)
     if len(found) != 1:
         return ""
@@ -148,6 +177,36 @@ def containment(ta: set[str], tb: set[str]) -> float:
     return len(ta & tb) / min(len(ta), len(tb))
 
 
+# Necessary conditions of the costliest patterns (by index in LINE_RULES): a pattern can match only
+# when one of its literal cues occurs in the case-folded line. They change no result
+# (tests/test_clean_cues.py checks this on real lines and generated ones); they spare most body
+# lines the slow searches.
+_CUES: dict[int, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    # index: (substrings, prefixes) of the case-folded line
+    6: (("comment", "reply", "please enter your", "akismet", "your email address", "required fields",
+         "save my name", "notify me of"), ()),
+    8: (("newsletter", "download", "follow"), ()),
+    9: (("advertisement", "sponsored", "spot_img", "charitable donation", "donate", "paid"), ("ad",)),
+    11: (("image", "photo", "picture", "video", "graphic", "illustrat", "ai-generated", "does not depict",
+          "getty", "shutterstock"), ()),
+    12: ((">", "{"), ("function", "var", "window.", "document.")),
+    13: (("all rights reserved", "unauthori", "copyright", "\u00a9", "(c) ", "stay tuned", "for more", "click here",
+          "read the full", "this article", "source:", "republished", "hotline", "licen", "\u8bb8\u53ef\u8bc1"), ()),
+    14: (("auto-generated", "has not been edited", "disclaimer", "enditem", "mailing list", "our standards",
+          "trust principles", "get the latest", "listen to", "read", "scroll", "already a subscriber", "sign in",
+          "log in", "register"), ()),
+    19: (("updated", "published", "posted", "created", "modified"), ()),
+}
+
+
+def _cued(index: int, folded: str) -> bool:
+    cues = _CUES.get(index)
+    if cues is None:
+        return True
+    subs, prefixes = cues
+    return folded.startswith(prefixes) or any(c in folded for c in subs) if prefixes else any(c in folded for c in subs)
+
+
 def match_rule(line: str) -> str:
     """The first page-furniture rule that a (normalised) line matches, or ``''``.
 
@@ -167,10 +226,11 @@ def match_rule(line: str) -> str:
         The rule's name (e.g. ``"breadcrumb"``, ``"date_widget"``), or ``""`` when no rule matches.
     """
     n = len(find_words(line))
-    for rule, pattern, max_words in LINE_RULES:
+    folded = line.casefold()
+    for index, (rule, pattern, max_words) in enumerate(LINE_RULES):
         if max_words is not None and n > max_words:
             continue
-        if pattern.search(line):
+        if _cued(index, folded) and pattern.search(line):
             return rule
     if is_date_only(line):
         return "date_widget"

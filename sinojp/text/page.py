@@ -1,4 +1,24 @@
-"""Clean one scraped page."""
+"""Clean one scraped page: a learned classifier decides every line, and every removal says why.
+
+The cleaner reads each page line by line (as ``str.splitlines()`` numbers them) and decides for
+every line whether it is article body, a heading, the title, or boilerplate. A learned line
+classifier (:mod:`sinojp.text.linemodel`, a logistic regression shipped as JSON) makes the
+decision from general signals, not from strings of particular sites:
+
+* **patterns** that mark page furniture anywhere (breadcrumbs, date and weather widgets, share and
+  comment prompts, ads, image credits, copyright and promotion lines, HTML fragments;
+  :mod:`sinojp.text.lines`) -- as features, not verdicts;
+* **shape** of the line and of the paragraph it belongs to (hard-wrapped prose is joined first);
+* **position** relative to the prose of the page (header, body, footer, link and comment blocks)
+  and the neighbouring paragraphs;
+* **repetition** of a line on the page, of the URL slug, and on other pages of the same site
+  (:mod:`sinojp.text.linefeatures`).
+
+When in doubt it keeps: lines of one hard-wrapped paragraph share one decision, a lead sentence
+above the body and a truncated last paragraph are body, and a page of prose is never emptied.
+A removed line records the furniture pattern that fired, or the model's main reasons. The body's
+words are never rewritten: Unicode is normalised and markdown tables become readable rows.
+"""
 
 from __future__ import annotations
 
@@ -6,22 +26,24 @@ import re
 from dataclasses import dataclass, field
 
 from sinojp.text.dates import find_dates
+from sinojp.text.linefeatures import SiteCounts, join_wrapped
+from sinojp.text.linemodel import HEADING as M_HEADING
+from sinojp.text.linemodel import KEEP, LineModel, classify_lines, explain_removal
+from sinojp.text.linemodel import TITLE as M_TITLE
 from sinojp.text.lines import (
-    BLOCK_RULES,
     END_OF_PIECE_RULES,
     SCRAPER_DATE,
     TABLE_ROW,
-    containment,
     is_date_only,
     is_headline,
     is_name_line,
     is_prose,
     line_key,
     line_similarity,
-    match_rule,
 )
 from sinojp.text.normalise import normalise_unicode
 from sinojp.text.outlets import find_text_outlet
+from sinojp.text.titledate import extract_date, extract_title
 from sinojp.text.tokens import find_words
 
 #: labels of a line's decision
@@ -59,6 +81,8 @@ class PageResult:
     dateline: str = ""
     tables: list[list[list[str]]] = field(default_factory=list)
     scraper_date: str = ""
+    pub_date: str = ""
+    pub_date_source: str = ""
 
 
 def _table_cells(line: str) -> list[str]:
@@ -77,8 +101,18 @@ def _table_row_text(header: list[str], cells: list[str]) -> str:
     return "; ".join(cells)
 
 
-def clean_page(raw_text: str, known_title: str = "") -> PageResult:
+def clean_page(raw_text: str, known_title: str = "", url: str = "", site_counts: SiteCounts | None = None,
+               model: LineModel | None = None) -> PageResult:
     """Classify every line of one page and split stitched pieces.
+
+    A learned line classifier (:func:`sinojp.text.linemodel.classify_lines`, coefficients in
+    ``resources/models/line_model.json``) decides which lines are body, heading, headline or
+    boilerplate, from features that include the furniture patterns (:func:`match_rule`), the
+    shape of the line and of its hard-wrapped paragraph, its position, its neighbours and its
+    repetition on the page and on the site. The rule recorded for a removed line is the furniture
+    pattern that fired, ``title`` / ``headline``, or the model's main reasons
+    (``model: short, no verb, repeated on site``). Title and publication date come from the
+    verdicts, the URL and the header datelines (:mod:`sinojp.text.titledate`).
 
     Parameters
     ----------
@@ -86,33 +120,68 @@ def clean_page(raw_text: str, known_title: str = "") -> PageResult:
         The page text as read.
     known_title : str, optional
         A title from metadata; lines repeating it are treated as the title.
+    url : str, optional
+        The page URL (its slug helps to find the headline; a date in it is the publication date).
+    site_counts : SiteCounts, optional
+        How many pages of the same site in the corpus contain each line
+        (:func:`sinojp.text.linefeatures.count_site_lines`); ``None`` when the page's site has no
+        other page.
+    model : LineModel, optional
+        Defaults to the shipped model.
 
     Returns
     -------
     PageResult
         Line decisions (one per raw line), the article pieces, and the extracted title,
-        author, page date and dateline.
+        author, page date, dateline and publication date (``pub_date``, ``pub_date_source``).
     """
     raw_lines = raw_text.splitlines()
-    decisions: list[LineDecision] = []
-    page_date = scraper_date = ""
-    for i, raw in enumerate(raw_lines, start=1):
-        m = SCRAPER_DATE.match(raw) if i <= 2 else None
+    decisions = [LineDecision(i, raw, "", BLANK) for i, raw in enumerate(raw_lines, start=1)]
+    scraper_date = ""
+    for raw in raw_lines[:2]:
+        m = SCRAPER_DATE.match(raw)
         if m:
-            page_date = scraper_date = m.group(1)
-            raw_body = raw[m.end():]
+            scraper_date = m.group(1)
+            break
+    v = classify_lines(raw_lines, site_counts=site_counts, model=model, url=url)
+    title = extract_title(v, url)
+    title_keys = {line_key(title)} if title else set()
+    for k, (no, text, lab) in enumerate(zip(v.line_nos, v.texts, v.labels)):
+        d = decisions[no - 1]
+        d.text, d.rule = text, v.features.rules[k]
+        if known_title and (line_key(text) == line_key(known_title) or line_similarity(text, known_title) > 0.9
+                            and abs(len(text) - len(known_title)) < 0.3 * len(known_title)):
+            d.label, d.rule = TITLE, "title"
+        elif lab == KEEP:
+            d.label = BODY
+        elif lab == M_HEADING:
+            d.label = HEADING
+        elif lab == M_TITLE:
+            is_title = title and (line_key(text) in title_keys or line_key(title) in line_key(text))
+            d.label, d.rule = (TITLE, "title") if is_title and not d.rule else (BOILERPLATE, d.rule or "headline")
         else:
-            raw_body = raw
-        text = normalise_unicode(raw_body)
-        label = BLANK if not text else ""
-        decisions.append(LineDecision(i, raw, text, label, match_rule(text) if text else ""))
-
-    content = _join_wrapped([d for d in decisions if d.label != BLANK])
+            d.label, d.rule = BOILERPLATE, d.rule or explain_removal(v, k, model)
+    if known_title:
+        title = known_title
+    # Hard-wrapped paragraphs: the first line carries the joined text, the others point to it.
+    by_para: dict[int, list[LineDecision]] = {}
+    for k, no in enumerate(v.line_nos):
+        by_para.setdefault(v.features.para[k], []).append(decisions[no - 1])
+    for group in by_para.values():
+        if len(group) > 1:
+            head = group[0]
+            head.text = join_wrapped(d.text for d in group)
+            head.wrapped_to = group[-1].line_no  # type: ignore[attr-defined]
+            for d in group[1:]:
+                d.continues = head
+                d.label, d.rule = head.label, head.rule
     # Tables: separator rows go, content rows become readable lines.
+    content = [d for d in decisions if d.label != BLANK and d.continues is None]
     tables: list[list[list[str]]] = []
     idx = 0
     while idx < len(content):
-        if TABLE_ROW.match(content[idx].text) or (content[idx].rule == "table_separator" and content[idx].text.startswith("|")):
+        if TABLE_ROW.match(content[idx].text) or (content[idx].rule == "table_separator"
+                                                   and content[idx].text.startswith("|")):
             block = []
             while idx < len(content) and (TABLE_ROW.match(content[idx].text) or content[idx].rule == "table_separator"):
                 block.append(content[idx])
@@ -129,230 +198,26 @@ def clean_page(raw_text: str, known_title: str = "") -> PageResult:
                     b.label, b.rule, b.text = BODY, "table_row", _table_row_text(header, _table_cells(b.text))
             continue
         idx += 1
-
-    undecided = [d for d in content if not d.label]
-    # Prose lines that are repeated later (teasers / standfirsts) do not open the body.
-    prose_idx = [k for k, d in enumerate(undecided) if not d.rule and is_prose(d.text)]
-    body_start = None
-    later_prose = {k: set(line_key(d.text).split()) for k, d in enumerate(undecided) if is_prose(d.text)}
-    for k in prose_idx:
-        if any(containment(later_prose[k], words_j) > 0.85 for j, words_j in later_prose.items() if j > k):
-            undecided[k].label, undecided[k].rule = BOILERPLATE, "repeated_teaser"
-            continue
-        body_start = k
-        break
-    last_prose = max((k for k in prose_idx if not undecided[k].label), default=None)
-
-    title, author, dateline = "", "", ""
-    if body_start is not None:
-        body_start = _extend_back(undecided, body_start)
-        body_start = _skip_standfirst(undecided, body_start, known_title)
-    if body_start is None:
-        # No prose at all: keep what is not page furniture so nothing is lost from short items.
-        for d in undecided:
-            d.label = BOILERPLATE if d.rule else BODY
-    else:
-        header = undecided[:body_start]
-        title = _pick_title(header, known_title)
-        for d in header:
-            if d.label:
-                continue
-            if title and d.text == title and not d.rule:
-                d.label, d.rule = TITLE, "title"
-                continue
-            if not d.rule:
-                if known_title and line_similarity(d.text, known_title) > 0.9:
-                    d.rule = "repeated_title"
-                elif is_name_line(d.text):
-                    d.rule = "byline"
-                else:
-                    d.rule = "header"
-            d.label = BOILERPLATE
-        in_block = False
-        for k, d in enumerate(undecided[body_start:], start=body_start):
-            if d.label:
-                continue
-            if d.rule in BLOCK_RULES:
-                in_block = True
-                d.label = BOILERPLATE
-                continue
-            if in_block and not (is_prose(d.text, 20) and not d.rule):
-                d.label, d.rule = BOILERPLATE, d.rule or "related_block"
-                continue
-            in_block = False
-            if d.rule:
-                d.label = BOILERPLATE
-            elif title and (d.text == title or line_similarity(d.text, title) > 0.95 and len(find_words(d.text)) >= 4):
-                d.label, d.rule = BOILERPLATE, "repeated_title"
-            elif last_prose is not None and k > last_prose and not _keeps_in_footer(d.text):
-                d.label, d.rule = BOILERPLATE, "byline" if is_name_line(d.text) else "footer"
-            elif is_prose(d.text, 5) or re.search(r"[.!?\"')]\s*$", d.text) or d.text.endswith(" "):
-                d.label = BODY
-            elif is_name_line(d.text) and _next_is_blankish(undecided, k):
-                d.label, d.rule = BOILERPLATE, "byline"
-            elif is_headline(d.text):
-                d.label = HEADING
-            else:
-                d.label = BODY
-        # Repeated short lines (bylines printed twice, a heading duplicated by the layout).
-        seen: dict[str, int] = {}
-        for d in content:
-            if d.label in (BODY, HEADING) and len(find_words(d.text)) <= 12:
-                key = line_key(d.text)
-                if key in seen:
-                    d.label, d.rule = BOILERPLATE, "repeated_line"
-                seen.setdefault(key, d.line_no)
-    for d in decisions:
-        if d.continues is not None:
-            d.label, d.rule = d.continues.label, d.continues.rule
-    removed = [d for d in decisions if d.label == BOILERPLATE and d.continues is None]
-    for d in sorted(removed, key=lambda d: (not d.text.lower().startswith(("by ", "written by")), d.line_no)):
-        if d.rule == "byline" and not author:
+    # Author, dateline and page date from the removed lines.
+    kept_idx = [k for k, d in enumerate(content) if d.label == BODY]
+    first_body, last_body = (kept_idx[0], kept_idx[-1]) if kept_idx else (len(content), -1)
+    removed = [(k, d) for k, d in enumerate(content) if d.label in (BOILERPLATE, TITLE)]
+    author = dateline = page_date = ""
+    for k, d in sorted(removed, key=lambda kd: (not kd[1].text.lower().startswith(("by ", "written by")), kd[0])):
+        if d.rule == "byline" or (is_name_line(d.text) and (k < first_body or k > last_body)):
             author = _author_from(d.text)
-    for d in removed:
+            if author:
+                break
+    for _, d in removed:
         if d.rule in ("dateline", "byline") and not dateline and find_dates(d.text):
             dateline = d.text
         if d.rule == "date_widget" and not page_date:
             page_date = is_date_only(d.text)
+    page_date = scraper_date or page_date
+    pub_date, pub_source = extract_date(v, url, tuple(raw_lines[:2]))
     pieces = _split_pieces(decisions, title)
-    return PageResult(decisions, pieces, title=title, author=author, page_date=page_date,
-                      dateline=dateline, tables=tables, scraper_date=scraper_date)
-
-
-def _extend_back(lines: list[LineDecision], start: int) -> int:
-    """Let the body begin earlier with short full sentences just above the first long paragraph.
-
-    An article may open with a one-line sentence ("China and Japan are currently undertaking a
-    reproachment in relations.") too short to count as prose on its own.
-    """
-    while start > 0:
-        d = lines[start - 1]
-        toks = find_words(d.text)
-        if d.label or d.rule or len(toks) < 6 or is_name_line(d.text) or not re.search(r"[.!?\"']\s*$", d.text):
-            break
-        if sum(1 for t in toks if t[0].islower()) / len(toks) < 0.4:
-            break
-        start -= 1
-    return start
-
-
-HEADER_RULES = {"dateline", "byline", "date_widget", "image_credit", "tag_list"}
-
-
-def _skip_standfirst(lines: list[LineDecision], start: int, known_title: str, window: int = 8) -> int:
-    """Move the body start past a standfirst: prose that a byline, dateline or caption follows.
-
-    Many pages print title, summary (standfirst), then byline / dateline / picture credit, then the
-    article. When such header lines come within ``window`` lines after the first prose line, the
-    body begins after the last of them.
-    """
-    title = _pick_title(lines[:start], known_title)
-    last_header = None
-    for k in range(start + 1, min(len(lines), start + 1 + window)):
-        d = lines[k]
-        if d.rule in HEADER_RULES or (title and line_similarity(d.text, title) > 0.95):
-            last_header = k
-    if last_header is None:
-        return start
-    following = [k for k in range(last_header + 1, len(lines)) if not lines[k].rule and is_prose(lines[k].text)]
-    if not following:
-        return start
-    for k in range(start, last_header + 1):
-        if not lines[k].label and not lines[k].rule and is_prose(lines[k].text):
-            lines[k].rule = "standfirst"
-    return following[0]
-
-
-_TERMINAL = re.compile(r"[.!?:;\"')\]]\s*$")
-
-
-def estimate_wrap_width(lines: list[LineDecision]) -> int:
-    """The column width of a hard-wrapped page, or 0 when the page is not hard-wrapped.
-
-    A page counts as hard-wrapped when at least six text lines exist, none is longer than 120
-    characters, and most of them end within 25 characters of the longest.
-    """
-    lengths = [len(d.text) for d in lines if not d.rule and not TABLE_ROW.match(d.text)]
-    if len(lengths) < 6 or max(lengths) > 120:
-        return 0
-    width = max(lengths)
-    near = sum(1 for n in lengths if n >= max(width - 15, 0.75 * width))
-    return width if near >= 0.5 * len(lengths) else 0
-
-
-def _join_wrapped(lines: list[LineDecision]) -> list[LineDecision]:
-    """Join hard-wrapped lines into one logical line (the first line carries the joined text).
-
-    A line continues the one above when both are adjacent (no blank line between), neither is page
-    furniture, and either the upper line does not end a sentence while the lower one starts in
-    lower case, or the page is wrapped at a fixed width and the upper line reaches that width.
-    The later lines point to their first line through ``continues`` and take its decision.
-    """
-    width = estimate_wrap_width(lines)
-    heads: list[LineDecision] = []
-    last_len = 0
-    for d in lines:
-        prev = heads[-1] if heads else None
-        if (prev is not None and d.line_no == _last_line(prev) + 1
-                and not TABLE_ROW.match(prev.text) and not TABLE_ROW.match(d.text)
-                and ((not prev.rule and not d.rule and not _TERMINAL.search(prev.text)
-                      and re.match(r"^[\"'(]?[a-z]", d.text))
-                     or (width and last_len >= max(width - 15, 0.75 * width)
-                         and not re.match(r"^[-•·*–]\s", d.text)))):
-            glue = "" if re.search(r"[A-Za-z]-$", prev.text) and d.text[:1].isalpha() else " "
-            prev.text = f"{prev.text}{glue}{d.text}"
-            prev.rule = match_rule(prev.text)
-            d.continues = prev
-            prev.wrapped_to = d.line_no  # type: ignore[attr-defined]
-            last_len = len(d.text)
-            continue
-        heads.append(d)
-        last_len = len(d.text)
-    return heads
-
-
-def _last_line(d: LineDecision) -> int:
-    return getattr(d, "wrapped_to", d.line_no)
-
-
-def _next_is_blankish(lines: list[LineDecision], k: int) -> bool:
-    return k + 1 >= len(lines) or lines[k + 1].rule != ""
-
-
-def _keeps_in_footer(text: str) -> bool:
-    """A footer line that is still article text: a sentence of some length, or a paragraph the
-    scraper cut off mid-word (many lower-case words, no final punctuation)."""
-    toks = find_words(text)
-    if len(toks) < 6 or is_name_line(text):
-        return False
-    if re.search(r"[.!?\"']\s*$", text):
-        return True
-    return len(toks) >= 8 and sum(1 for t in toks if t[0].islower()) / len(toks) >= 0.4
-
-
-def _pick_title(header: list[LineDecision], known_title: str) -> str:
-    """Choose the title among the header lines (the metadata title wins when it is there)."""
-    if known_title:
-        for d in header:
-            if line_key(d.text) == line_key(known_title) or (d.text and line_similarity(d.text, known_title) > 0.9
-                                                      and abs(len(d.text) - len(known_title)) < 0.3 * len(known_title)):
-                return d.text
-    candidates = [d for d in header if not d.rule and is_headline(d.text) and len(find_words(d.text)) >= 4
-                  and not is_name_line(d.text)]
-    if not candidates:
-        candidates = [d for d in header if not d.rule and len(find_words(d.text)) >= 4 and not is_name_line(d.text)]
-    if not candidates:
-        return ""
-    # The headline the page repeats, else the first one of six words or more (section labels
-    # such as "Weapons of Mass Destruction (WMD)" are shorter), else the longest.
-    keys = [line_key(d.text) for d in candidates]
-    for d, k in zip(candidates, keys):
-        if keys.count(k) > 1:
-            return d.text
-    long_enough = [d for d in candidates if len(find_words(d.text)) >= 6]
-    if long_enough:
-        return long_enough[0].text
-    return max(candidates, key=lambda d: len(find_words(d.text))).text
+    return PageResult(decisions, pieces, title=title, author=author, page_date=page_date, dateline=dateline,
+                      tables=tables, scraper_date=scraper_date, pub_date=pub_date, pub_date_source=pub_source)
 
 
 def _author_from(line: str) -> str:
@@ -378,7 +243,8 @@ def _split_pieces(decisions: list[LineDecision], title: str) -> list[Piece]:
         if d.label == BLANK or d.continues is not None:
             pieces[-1].lines.append(d)
             continue
-        if d.label == BOILERPLATE and d.rule in END_OF_PIECE_RULES and kept_so_far >= 3:
+        if d.rule in END_OF_PIECE_RULES and kept_so_far >= 3:
+            # a sign-off pattern ends a piece whether or not the classifier removed the line
             pending_end = True
         elif d.label in (HEADING, BODY) and pending_end and is_headline(d.text) and len(find_words(d.text)) >= 5 \
                 and _prose_follows(decisions, idx):
