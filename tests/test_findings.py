@@ -117,3 +117,33 @@ def test_effects_cluster_by_outlet_and_fall_back_with_few_outlets(n_docs):
         assert contrasts.empty or contrasts["se_type"].str.startswith("robust").all()
     else:
         assert (contrasts["se_type"] == "clustered by outlet").all() and (contrasts["n_clusters"] == 12).all()
+
+
+def test_prevalence_sentences_put_the_larger_share_first():
+    docs = _documents()
+    topics = pd.DataFrame({"topic": [0, 1], "label": ["patrols", "talks"], "stability": [0.9, 0.9]})
+    doc_topics = docs[["doc_id"]].assign(topic_0=docs["frame_security"], topic_1=docs["frame_diplomacy"])
+    text = findings.describe_prevalence(docs, topics, doc_topics)
+    for high, low in re.findall(r"\((\d+)% against (\d+)% of a document\)", text):
+        assert int(high) > int(low)
+    assert "'patrols' is more prevalent in crisis than in thaw coverage" in text
+
+
+def test_one_paragraph_per_research_question():
+    docs = _documents()
+    sents = pd.DataFrame({"frame": ["security", "diplomacy"]})
+    voices = pd.DataFrame({"doc_id": ["d00"], "speaker": ["Kenji Mori"], "country": ["JP"]})
+    out = findings.describe_research_questions(docs, sents, None, None, voices, None)
+    assert list(out) == ["corpus", "RQ1 stance", "RQ2 topics", "RQ3 framing", "RQ4 sources and facts"]
+    assert "From the thaw to the crisis" in out["RQ3 framing"]
+
+
+def test_voice_counts_give_statements_and_distinct_speakers():
+    voices = pd.DataFrame({"doc_id": ["a", "a", "a", "b", "b"],
+                           "speaker": ["Akiko Tanaka", "Akiko Tanaka", "Akiko Tanaka", "Mao Ning", "unnamed"],
+                           "country": ["JP", "JP", "JP", "CN", ""]})
+    docs = pd.DataFrame({"doc_id": ["a", "b", "c"]})
+    text = findings.describe_voices(voices, docs)
+    assert "5 quoted or attributed statements appear in 2 of 3 documents" in text
+    assert "JP 3 (1 named speakers)" in text and "CN 1 (1 named speakers)" in text and "unknown 1 (0 named" in text
+    assert "Akiko Tanaka (3 statements in 1 document)" in text

@@ -400,13 +400,15 @@ def describe_voices(voices: pd.DataFrame, documents: pd.DataFrame, validation: p
     if len(voices) == 0:
         return "No quotations or attributed statements were found."
     n_docs = voices["doc_id"].nunique()
-    by_country = voices["country"].fillna("").replace("", "unknown").value_counts()
-    share = ", ".join(f"{c} {v}" for c, v in by_country.items())
+    country = voices["country"].fillna("").replace("", "unknown")
+    by_country = country.value_counts()
     named = voices[~voices["speaker"].isin(["unnamed", ""])]
+    speakers_by_country = named.assign(country=country[named.index]).groupby("country")["speaker"].nunique()
+    share = ", ".join(f"{c} {v} ({int(speakers_by_country.get(c, 0))} named speakers)" for c, v in by_country.items())
     speakers = named.groupby("speaker")["doc_id"].agg(["size", "nunique"]).sort_values(
         ["size", "nunique"], ascending=False).head(3)
-    text = (f"{len(voices)} quoted or attributed statements appear in {n_docs} of {_n(len(documents))}; by the "
-            f"speaker's country: {share}.")
+    text = (f"{len(voices)} quoted or attributed statements appear in {n_docs} of {_n(len(documents))}; statements "
+            f"by the speaker's country: {share}.")
     if len(speakers):
         text += " The most quoted: " + ", ".join(f"{s} ({int(r['size'])} statements in {_n(int(r['nunique']))})"
                                                   for s, r in speakers.iterrows()) + "."
@@ -470,3 +472,130 @@ def describe_validation(validation: pd.DataFrame) -> str:
                                              for r in met.itertuples()) + ".")
     parts.append("With 20 held-out documents one document moves an accuracy by 0.05, so the intervals are wide.")
     return " ".join(parts)
+
+
+def describe_prevalence(documents: pd.DataFrame, topic_table: pd.DataFrame, doc_topics: pd.DataFrame,
+                        min_stability: float = 0.5) -> str:
+    """Research question 2: which stable topics differ in prevalence by outlet origin and period.
+
+    Each stable topic's share of a document is modelled with a fractional logit on origin and period
+    (:func:`sinojp.compare.estimate_effects`, errors clustered by outlet); only differences whose
+    interval excludes zero are named.
+
+    Parameters
+    ----------
+    documents : DataFrame
+        ``doc_id, outlet, outlet_origin, period``.
+    topic_table : DataFrame
+        The model's topics (``topic, label, stability``).
+    doc_topics : DataFrame
+        ``doc_id`` and one ``topic_<n>`` share column per topic.
+    min_stability : float
+        Topics below it are left out (tentative).
+
+    Returns
+    -------
+    str
+    """
+    corpus = tabulate_corpus(documents)
+    factors = tuple(f for f in ("outlet_origin", "period") if len(comparable_levels(corpus, f)) >= 2)
+    if topic_table is None or not len(topic_table):
+        return "No topic model, so no prevalence differences."
+    if not factors:
+        return (f"Too few independent sources per group (fewer than {MIN_GROUP}) to compare topic prevalence by outlet "
+                "origin or period in this corpus.")
+    data = documents[["doc_id", "outlet", "outlet_origin", "period"]].merge(doc_topics, on="doc_id", how="inner")
+    for f in factors:
+        data = data[data[f].isin(comparable_levels(corpus, f))]
+    stable = topic_table[topic_table["stability"] >= min_stability] if "stability" in topic_table else topic_table
+    found = []
+    for row in stable.itertuples():
+        col = f"topic_{row.topic}"
+        if col not in data:
+            continue
+        contrasts, means = estimate_effects(data, col, factors, share=True,
+                                            references={"period": "thaw"} if "thaw" in set(data["period"]) else None)
+        clear = contrasts[(contrasts["ci_low"] > 0) | (contrasts["ci_high"] < 0)]
+        for c in clear.itertuples():
+            m = means[(means["factor"] == c.factor)].set_index("level")
+            high, low = (c.level, c.reference) if c.estimate > 0 else (c.reference, c.level)
+            found.append(f"'{row.label}' is more prevalent in {high} than in {low} coverage "
+                         f"({m.loc[high, 'estimate']:.0%} against {m.loc[low, 'estimate']:.0%} of a document)")
+    if not found:
+        return (f"No stable topic's prevalence differs clearly (95% interval excluding zero) by "
+                f"{' or '.join(f.replace('_', ' ') for f in factors)}.")
+    return "Clear differences in prevalence (fractional logit, errors clustered by outlet): " + "; ".join(found) + "."
+
+
+def describe_research_questions(documents: pd.DataFrame, sentences: pd.DataFrame, topic_table: pd.DataFrame | None,
+                                doc_topics: pd.DataFrame | None, voices: pd.DataFrame,
+                                fact_comparison: pd.DataFrame | None,
+                                validation: pd.DataFrame | None = None) -> dict[str, str]:
+    """One findings paragraph per research question, each generated from the run's tables.
+
+    Parameters
+    ----------
+    documents, sentences : DataFrame
+        The run's documents (stance, frame shares, metadata) and sentences (``frame``).
+    topic_table, doc_topics : DataFrame or None
+        The topic model's topics (with ``stability``) and per-document shares.
+    voices : DataFrame
+        :func:`sinojp.measures.extract_voices` output.
+    fact_comparison : DataFrame or None
+        :func:`sinojp.measures.compare_facts` output.
+    validation : DataFrame, optional
+        The held-out validation summary (:func:`sinojp.pipeline.load_validation`).
+
+    Returns
+    -------
+    dict
+        ``corpus``, ``RQ1 stance``, ``RQ2 topics``, ``RQ3 framing``, ``RQ4 sources and facts``.
+    """
+    rq2 = describe_topics(topic_table) if topic_table is not None else "No topic model was fitted."
+    if topic_table is not None and doc_topics is not None:
+        rq2 += " " + describe_prevalence(documents, topic_table, doc_topics)
+    return {
+        "corpus": describe_corpus(documents),
+        "RQ1 stance": describe_stance(documents, "relations_stance", validation) + " "
+                      + describe_stance(documents, "us_stance", validation),
+        "RQ2 topics": rq2,
+        "RQ3 framing": describe_frames(documents, sentences, validation) + " "
+                       + describe_framing_shift(documents),
+        "RQ4 sources and facts": describe_voices(voices, documents, validation) + " " + describe_facts(fact_comparison),
+    }
+
+
+def estimate_group_effects(documents: pd.DataFrame, outcomes: list[str],
+                           share: bool | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The group estimates the findings quote: every outcome on origin and period, comparable groups only.
+
+    Groups with fewer than :data:`MIN_GROUP` independent sources (and unknown values) are left out,
+    as in :func:`describe_stance`; the thaw is the reference period when present.
+
+    Parameters
+    ----------
+    documents : DataFrame
+        One row per document with the outcome columns, ``outlet_origin``, ``period``, ``outlet``.
+    outcomes : list of str
+        Columns to model (stance scores, frame shares, topic shares).
+    share : bool, optional
+        Passed to :func:`sinojp.compare.estimate_effects` (default: decided per outcome).
+
+    Returns
+    -------
+    (contrasts, means) : DataFrame, DataFrame
+        Stacked over outcomes; empty when no factor has two comparable groups.
+    """
+    corpus = tabulate_corpus(documents)
+    factors = tuple(f for f in ("outlet_origin", "period") if len(comparable_levels(corpus, f)) >= 2)
+    if not factors:
+        return estimate_effects(documents.iloc[0:0], outcomes[0] if outcomes else "", ())
+    data = documents
+    for f in factors:
+        data = data[data[f].isin(comparable_levels(corpus, f))]
+    refs = {"period": "thaw"} if "thaw" in set(data.get("period", [])) else None
+    pairs = [estimate_effects(data, o, factors, share=share, references=refs) for o in outcomes if o in data]
+    contrasts = [c for c, _ in pairs if len(c)]
+    means = [m for _, m in pairs if len(m)]
+    return (pd.concat(contrasts, ignore_index=True) if contrasts else pairs[0][0] if pairs else pd.DataFrame(),
+            pd.concat(means, ignore_index=True) if means else pairs[0][1] if pairs else pd.DataFrame())
