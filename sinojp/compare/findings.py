@@ -375,8 +375,10 @@ def describe_topics(topic_table: pd.DataFrame, min_stability: float = 0.5) -> st
                     + (f", stability {first['stability']:.2f}" if "stability" in t else "") + ").")
     tentative = t[t["stability"] < min_stability] if "stability" in t else t.iloc[0:0]
     if len(tentative):
-        text.append(f"{len(tentative)} of {len(t)} topics came back in fewer than half of the seeds (stability below "
-                    f"{min_stability:.2f}) and are tentative: "
+        verb = "has" if len(tentative) == 1 else "have"
+        text.append(f"{len(tentative)} of {len(t)} topics {verb} a stability (the mean Jaccard similarity of its top "
+                    f"terms with the matched topic of runs on other seeds) below {min_stability:.2f} and "
+                    f"{'is' if len(tentative) == 1 else 'are'} tentative: "
                     + ", ".join(f"'{r.label}'" for r in tentative.itertuples()) + ".")
     return " ".join(text)
 

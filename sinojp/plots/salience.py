@@ -30,5 +30,6 @@ def plot_salience(by_group: pd.DataFrame, by: str = "outlet_origin", top: int = 
     wide = by_group.pivot_table(index="actor", columns=by, values="mean_salience", fill_value=0.0)
     order = wide.mean(axis=1).sort_values(ascending=False, kind="mergesort")
     wide = wide.loc[order.index[:top]]
-    ax = plot_matrix(wide, ax=ax, title=f"Actor salience by {by}", cmap="Blues", vmin=0.0)
+    wide.columns = [str(c) for c in wide.columns]
+    ax = plot_matrix(wide, ax=ax, title=f"Mean actor salience\nby {by}", cmap="Blues", vmin=0.0)
     return ax

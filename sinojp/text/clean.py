@@ -158,7 +158,7 @@ def _document_row(rec: dict, page: PageResult, piece: Piece, doc_id: str, first:
     return row
 
 
-def count_removals(removals: pd.DataFrame) -> pd.DataFrame:
+def count_removals(removals: pd.DataFrame, model_reasons: bool = True) -> pd.DataFrame:
     """Lines removed per document (rows) and rule (columns), with totals.
 
     Parameters
@@ -166,6 +166,10 @@ def count_removals(removals: pd.DataFrame) -> pd.DataFrame:
     removals : DataFrame
         Removed lines with at least ``doc_id`` and ``rule`` (rows of ``REMOVAL_COLUMNS``, e.g.
         :attr:`sinojp.Prepared.removals`).
+    model_reasons : bool
+        True (default): each of the line model's reasons (``model: short, no verb``) is a column of
+        its own. False: every line the model removed without a furniture pattern or title rule is
+        counted in one column ``model``.
 
     Returns
     -------
@@ -174,7 +178,10 @@ def count_removals(removals: pd.DataFrame) -> pd.DataFrame:
         lines it removed; a ``total`` column and a ``total`` row hold the sums. Documents with no
         removals do not appear.
     """
-    table = pd.crosstab(removals["doc_id"], removals["rule"], margins=True, margins_name="total")
+    rule = removals["rule"].astype(str)
+    if not model_reasons:
+        rule = rule.where(~rule.str.startswith("model"), "model")
+    table = pd.crosstab(removals["doc_id"], rule, margins=True, margins_name="total")
     return table
 
 
