@@ -132,3 +132,42 @@ def test_notebook_runs_all_cells_in_jupyterlab(notebook, lab, browser, out_dir):
         + (" (are its stored outputs missing? re-execute it in place)" if want_images == 0 else ""))
     assert run.images_loaded == run.images, f"{notebook.name}: some figures failed to load"
     assert shot.stat().st_size > 10_000, f"screenshot {shot} looks empty"
+
+
+def test_coding_form_saves_codes_in_jupyterlab(lab, browser, out_dir):
+    """Notebook 06's coding form, used as a coder would: pick codes, save, and the sheet holds them."""
+    import csv
+    import time
+
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    rel = "notebooks/06_validation.ipynb"
+    run_all_in_lab(browser, lab, rel, code_cell_count(lab.root / rel), TIMEOUT)
+    form = browser.find_elements(By.CSS_SELECTOR, ".sinojp-coding-form")
+    assert form, "the coding form did not render"
+    form = form[0]
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", form)
+    coded = [("+1 positive", "0 neutral / absent", "diplomacy"), ("-1 negative", "-1 negative", "security"),
+             ("0 neutral / absent", "+1 positive", "us_factor")]
+    for relations, us, frame in coded:
+        boxes = form.find_elements(By.CSS_SELECTOR, ".widget-radio-box")
+        assert len(boxes) == 2, "two radio groups (relations, US role)"
+        for box, label in zip(boxes, (relations, us)):
+            for option in box.find_elements(By.TAG_NAME, "label"):
+                if option.text.strip() == label:
+                    option.find_element(By.TAG_NAME, "input").click()
+                    break
+            else:
+                raise AssertionError(f"no option {label!r}")
+        Select(form.find_element(By.TAG_NAME, "select")).select_by_visible_text(frame)
+        progress = form.text
+        next(b for b in form.find_elements(By.TAG_NAME, "button") if b.text.strip() == "Save and next").click()
+        deadline = time.monotonic() + 20
+        while form.text == progress and time.monotonic() < deadline:  # the form moves to the next item
+            time.sleep(0.2)
+    full_page_screenshot(browser, out_dir / "06_coding_form.png")
+    sheet = lab.root / "outputs" / "coding" / "sheet_coder1.csv"
+    rows = list(csv.DictReader(sheet.open(encoding="utf-8")))
+    saved = [(r["relations_stance"], r["us_stance"], r["frame"]) for r in rows if r["frame"]]
+    assert saved == [("1", "0", "diplomacy"), ("-1", "-1", "security"), ("0", "1", "us_factor")]
