@@ -33,6 +33,20 @@ PATTERNS = [
 
 _YEAR = re.compile(r"(?:19|20)\d\d")
 
+# The month-name patterns (``PATTERNS[2]``, ``PATTERNS[3]``) are case-insensitive, so the regex
+# engine cannot skip ahead to a likely first character and tries them at every position. Each
+# match holds the last digit of its day and what follows it, which these cores find fast (they
+# start with a digit); a text without a core has no match. A match starts at most ``lead``
+# characters before its core when every run of white space in the text is one character (the
+# names are at most nine letters), and any match holding a later core starts after the first
+# core (digits stand before a core only as the first digit of its day, which cannot start a
+# core), so the search may start ``lead`` characters before the first core.
+_CORES: dict[int, tuple[re.Pattern[str], int]] = {
+    2: (re.compile(r"\d(?:st|nd|rd|th)?,?\s+(?:20\d\d|19\d\d)\b", re.IGNORECASE), 23),
+    3: (re.compile(r"\d(?:st|nd|rd|th)?\s+" + _MONTH + r",?\s+(?:20\d\d|19\d\d)\b", re.IGNORECASE), 12),
+}
+_SPACE_RUN = re.compile(r"\s\s")
+
 URL_PATTERNS = [
     re.compile(r"/(?P<year>20\d\d)-(?P<mnum>\d\d)-(?P<day>\d\d)(?:/|$|[^\d])"),
     re.compile(r"/(?P<year>20\d\d)/(?P<mnum>\d\d)/(?P<day>\d\d)(?:/|$)"),
@@ -78,8 +92,12 @@ def find_dates(text: str) -> list[DateMatch]:
         return []
     found: list[DateMatch] = []
     taken: list[tuple[int, int]] = []
-    for pattern in PATTERNS:
-        for m in pattern.finditer(text):
+    single_spaces = _SPACE_RUN.search(text) is None
+    for index, pattern in enumerate(PATTERNS):
+        start = _search_start(index, text, single_spaces)
+        if start is None:
+            continue
+        for m in pattern.finditer(text, start):
             if any(m.start() < e and s < m.end() for s, e in taken):
                 continue
             iso = _to_iso(m.groupdict())
@@ -87,6 +105,17 @@ def find_dates(text: str) -> list[DateMatch]:
                 found.append(DateMatch(iso, m.start(), m.end(), m.group(0)))
                 taken.append((m.start(), m.end()))
     return sorted(found, key=lambda d: d.start)
+
+
+def _search_start(index: int, text: str, single_spaces: bool) -> int | None:
+    """Where the search of ``PATTERNS[index]`` may start (see ``_CORES``); None when it cannot match."""
+    if index not in _CORES:
+        return 0
+    core, lead = _CORES[index]
+    m = core.search(text)
+    if m is None:
+        return None
+    return max(0, m.start() - lead) if single_spaces else 0
 
 
 def find_url_date(url: str) -> str:

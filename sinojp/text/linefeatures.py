@@ -20,9 +20,12 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 from urllib.parse import urlsplit
 
 import numpy as np
+import pandas as pd
+from scipy import sparse
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from sinojp.text.dates import find_dates
@@ -30,11 +33,10 @@ from sinojp.text.lines import (
     LINE_RULES,
     SCRAPER_DATE,
     TABLE_ROW,
-    containment,
     is_date_only,
     is_name_line,
     line_key,
-    match_rule,
+    match_rule_words,
 )
 from sinojp.text.normalise import normalise_unicode
 from sinojp.text.tokens import find_words
@@ -84,11 +86,9 @@ _DATELINE = re.compile(r"^[A-Z][A-Z .'-]{2,}(?:,|\s*\(|\s*[-–—]{1,2}|:)")
 _VERBS = frozenset(["is", "are", "was", "were", "be", "been", "being", "has", "have", "had", "will", "would", "can", "could", "should", "may", "might", "must", "shall", "did", "does", "do", "said", "says", "say", "told", "added", "called", "urged", "expressed", "noted", "stressed", "announced", "agreed", "warned", "met", "held", "made", "took", "gave", "sent", "became", "remains", "remain", "seems", "appears"])
 _ED = re.compile(r"\b[a-z]{3,}ed\b")
 _TIME = re.compile(r"\b\d{1,2}:\d{2}\b")
-_ASCII_LOWER = frozenset("abcdefghijklmnopqrstuvwxyz")
 _PROSE_ENDS = tuple(".!?:;\"')]")
 _QUOTES2, _CLOSERS, _STOPS = ('"', "\u201d"), "\"')]", (".", "!", "?")
 _HEADLINE_START = re.compile(r"^[\W\d]*[A-Z0-9]")
-_NO_DIGITS = str.maketrans("", "", "0123456789")
 _STARTS_LOWER = re.compile(r"^[\"'(]?[a-z]")
 # generic furniture cues (English page grammar, no site names)
 _NOTE = re.compile(r"^\(?\s*(editor'?s'? note|note to readers|disclaimer|correction|clarification|update)\s*:", re.IGNORECASE)
@@ -110,18 +110,56 @@ _LOG9, _LOG21 = math.log1p(8), math.log1p(20)
 _SLUG_STOP = frozenset(["www", "com", "html", "htm", "php", "shtml", "aspx", "asp", "article", "articles", "news", "story", "amp", "index", "page", "p", "id"])
 
 
-def _shape(text: str) -> list[float]:
-    """Shape features of one text (a line or a joined paragraph), in ``_SHAPE`` order."""
-    toks = find_words(text)
-    n = len(toks)
-    initials = [t[0] for t in toks]
-    n_lower = sum(1 for c in initials if c in _ASCII_LOWER)  # lower-case ASCII initials, as is_prose counts
+#: each word token (:func:`sinojp.text.tokens.find_words`) as its initial letter, ``""`` for a number
+_INITIALS = re.compile(r"([A-Za-z])[A-Za-z'’.-]*|\d[\d,.%]*")
+#: the letter tokens of a lower-cased text, without the ``.'-`` that end them (what ``strip`` removes)
+_LOWER_WORDS = re.compile(r"([a-z](?:[a-z'’.-]*[a-z’])?)[.'-]*")
+#: the characters other than ASCII letters whose lower case holds an ASCII letter (İ, the Kelvin
+#: sign) or that a case-insensitive ASCII letter matches (ı, ſ): in a text without them, lower-casing
+#: keeps the word tokens in place, and an ASCII word matches case-insensitively where it stands in
+#: the lower-cased text
+_ODD_CASE = re.compile("[\u0130\u0131\u017f\u212a]")
+#: literals one of which every match of ``_BIO`` holds (lower case)
+_BIO_LITERALS = ("this article", "this story", "this report", "author", "writer", "view", "commentator", "columnist",
+                 "translated by", "with the help of", "generated", "assisted", "powered", "reflect")
+_COLON_DIGITS = re.compile(r":\d\d")  # what every match of ``_TIME`` holds
+_LOWER_BYTES = bytes(range(ord("a"), ord("z") + 1))
+_DIGITS = "0123456789"
+
+
+def _plain_case(text: str) -> bool:
+    """True when ``text`` holds none of the ``_ODD_CASE`` characters."""
+    return text.isascii() or _ODD_CASE.search(text) is None
+
+
+def _holds_any(text: str, low: str, literals: tuple[str, ...]) -> bool:
+    """False only when no case-insensitive match of one of the ASCII ``literals`` is in ``text``."""
+    return any(map(low.__contains__, literals)) or not _plain_case(text)
+
+
+def _letter_words(text: str, low: str) -> list[str]:
+    """The tokens of ``text`` that start with a letter, lower-cased, without a final ``.'-``."""
+    if _plain_case(text):
+        return _LOWER_WORDS.findall(low)
+    return [t.lower().strip(".'-") for t in find_words(text) if t[0].isalpha()]
+
+
+def _shape(text: str, initials: list[str] | None = None) -> list[float]:
+    """Shape features of one text (a line or a joined paragraph), in ``_SHAPE`` order.
+
+    ``initials`` is ``_INITIALS.findall(text)`` when the caller has it.
+    """
+    if initials is None:
+        initials = _INITIALS.findall(text)
+    n = len(initials)
+    letters = "".join(initials).encode("ascii")  # the ASCII initials of the words
+    n_upper = len(letters.translate(None, _LOWER_BYTES))
+    n_lower = len(letters) - n_upper  # lower-case ASCII initials, as is_prose counts
     low = text.lower()
-    lower_alpha = [t.lower().strip(".'-") for t in toks if t[0].isalpha()]
+    lower_alpha = _letter_words(text, low)
     n_alpha = len(lower_alpha)
-    n_upper = sum(1 for c in initials if c.isupper())
     nonspace = max(1, len(text) - text.count(" "))
-    n_digits = len(text) - len(text.translate(_NO_DIGITS))
+    n_digits = sum(map(text.count, _DIGITS))
     cjk = 0 if text.isascii() else len(_CJK.findall(text))
     stripped = text.rstrip()
     prose_end = stripped.endswith(_PROSE_ENDS)
@@ -129,7 +167,7 @@ def _shape(text: str) -> list[float]:
     prose5 = n >= 5 and prose_shape
     dates = find_dates(text)
     wordset = set(lower_alpha)
-    n_stop = sum(1 for a in lower_alpha if a in _STOP)
+    n_stop = sum(map(_STOP.__contains__, lower_alpha))
     first = text[:1]
     return [
         math.log1p(n),                                                        # n_words_log
@@ -148,28 +186,29 @@ def _shape(text: str) -> list[float]:
         _STARTS_LOWER.match(text) is not None,                                # starts_lower
         first in "\"'“‘" and first != "",                                      # starts_quote
         _BULLET.match(text) is not None and not text.startswith("--"),        # starts_bullet
-        any(c in low for c in _LINK_CUES) and _LINK.search(text) is not None,  # has_link
-        any(c in text for c in "#]*!") and _MARKDOWN.search(text) is not None,  # has_markdown
+        any(map(low.__contains__, _LINK_CUES)) and _LINK.search(text) is not None,  # has_link
+        any(map(text.__contains__, "#]*!")) and _MARKDOWN.search(text) is not None,  # has_markdown
         "|" in text,                                                          # has_pipe
         "[" in text and _BRACKET.search(text) is not None,                    # bracket_tag
         stripped.endswith((")", "]")),                                        # ends_paren
         ":" in text and _LABEL.match(text) is not None,                       # label_colon
         ":" in text and _NOTE.match(text) is not None,                        # editor_note
-        bool(wordset & _BIO_CUES) and _BIO.search(text) is not None,          # bio_cue
-        bool(wordset & _CAPTION_WORDS) or any(c in low for c in _CAPTION_PHRASES),  # caption_cue
+        bool(wordset & _BIO_CUES) and _holds_any(text, low, _BIO_LITERALS)
+        and _BIO.search(text) is not None,                                    # bio_cue
+        bool(wordset & _CAPTION_WORDS) or any(map(low.__contains__, _CAPTION_PHRASES)),  # caption_cue
         bool(wordset & _PHOTO_WORDS),                                         # photo_word
         len(wordset & _WEB_WORDS) / max(1.0, math.sqrt(n_alpha)),             # web_words
         n >= 6 and _DATELINE.match(text) is not None,                         # dateline_start
-        bool(wordset & _VERBS) or _ED.search(low) is not None,                # verb_cue
+        bool(wordset & _VERBS) or "ed" in low and _ED.search(low) is not None,  # verb_cue
         bool(dates),                                                          # has_date
         any(len(stripped.rstrip(".,;)] ")) - d.end <= 2 for d in dates),      # ends_with_date
-        ":" in text and _TIME.search(text) is not None,                       # has_time
+        _COLON_DIGITS.search(text) is not None and _TIME.search(text) is not None,  # has_time
         prose5 and n >= 12,                                                   # is_prose
         prose5,                                                               # is_prose5
         2 <= n <= 30 and not stripped.endswith((".", ",", ";"))
         and _HEADLINE_START.match(text) is not None,                          # is_headline
         len(dates) == 1 and bool(is_date_only(text)),                         # is_date_only
-        len(text.split()) <= 4 and is_name_line(text),                                        # is_name_line
+        len(text.split(None, 4)) <= 4 and is_name_line(text),                 # is_name_line
         first == "|" and TABLE_ROW.match(text) is not None,                   # table_row
     ]
 
@@ -514,6 +553,103 @@ def prepare_lines(lines: Sequence[str]) -> tuple[list[int], list[str]]:
     return nos, texts
 
 
+@dataclass
+class _Words:
+    """The words of a page's paragraphs (their line keys' words) and what every pair shares.
+
+    ``n_words`` and ``n_content`` count each paragraph's distinct words and content words (not
+    stop words); ``shared`` and ``shared_content`` hold, for every pair of paragraphs, how many of
+    them both have; ``slug`` counts each paragraph's content words that are in the URL slug.
+    """
+
+    n_words: np.ndarray
+    n_content: np.ndarray
+    shared: np.ndarray
+    shared_content: np.ndarray
+    slug: np.ndarray
+
+
+#: a page with more paragraph-word pairs than this counts shared words with sparse matrices
+_DENSE_CELLS = 2_000_000
+
+
+def _paragraph_words(keys: Sequence[str], slug: set[str]) -> _Words:
+    """Count the words of each paragraph and those every pair shares, with one matrix product.
+
+    Parameters
+    ----------
+    keys : sequence of str
+        The line key (:func:`sinojp.text.lines.line_key`) of each paragraph.
+    slug : set of str
+        The URL slug's words (:func:`find_slug_words`).
+
+    Returns
+    -------
+    _Words
+        Counts as floats (exact integers).
+    """
+    m = len(keys)
+    sets = [set(k.split()) for k in keys]
+    flat = list(chain.from_iterable(sets))
+    codes, vocab = pd.factorize(np.asarray(flat, dtype=object))
+    rows = np.repeat(np.arange(m), [len(s) for s in sets])
+    stop = np.fromiter(map(_STOP.__contains__, vocab), dtype=bool, count=len(vocab))
+    in_slug = np.fromiter(map(slug.__contains__, vocab), dtype=bool, count=len(vocab)) & ~stop
+    content = ~stop[codes]
+    if m * len(vocab) <= _DENSE_CELLS:
+        words = np.zeros((m, len(vocab)))
+        words[rows, codes] = 1.0
+        content_words = words * ~stop
+    else:
+        words = sparse.csr_matrix((np.ones(len(codes)), (rows, codes)), shape=(m, len(vocab)))
+        content_words = sparse.csr_matrix((np.ones(int(content.sum())), (rows[content], codes[content])),
+                                          shape=(m, len(vocab)))
+    return _Words(
+        n_words=np.bincount(rows, minlength=m).astype(float),
+        n_content=np.bincount(rows[content], minlength=m).astype(float),
+        shared=_dense(words @ words.T),
+        shared_content=_dense(content_words @ content_words.T),
+        slug=np.asarray(content_words @ in_slug.astype(float)).ravel(),
+    )
+
+
+def _dense(matrix: np.ndarray | sparse.spmatrix) -> np.ndarray:
+    return matrix.toarray() if sparse.issparse(matrix) else np.asarray(matrix)
+
+
+def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
+    """``num / den`` where ``den`` is not 0, else 0."""
+    return np.divide(num, den, out=np.zeros(np.broadcast_shapes(num.shape, den.shape)), where=den > 0)
+
+
+def _restatements(words: _Words, prose: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Prose paragraphs whose words another prose paragraph contains (over 85 % of the smaller set).
+
+    Returns
+    -------
+    (teaser_of_later, repeat_of_earlier_prose)
+        1.0 where a later (an earlier) prose paragraph is such a restatement, else 0.0.
+    """
+    smaller = np.minimum(words.n_words[:, None], words.n_words[None, :])
+    contained = (_ratio(words.shared, smaller) > 0.85) & prose[:, None] & prose[None, :]
+    np.fill_diagonal(contained, False)
+    return np.triu(contained, 1).any(axis=1).astype(float), np.tril(contained, -1).any(axis=1).astype(float)
+
+
+def _content_overlap(words: _Words, keys: Sequence[str], long: np.ndarray, dup: np.ndarray) -> np.ndarray:
+    """How much of a paragraph's content words another paragraph of 8+ words repeats.
+
+    Only for paragraphs of three content words or more; a paragraph repeated on the page is not
+    compared with its own copies.
+    """
+    key_ids = pd.factorize(np.asarray(keys, dtype=object))[0]
+    same = key_ids[:, None] == key_ids[None, :]
+    allowed = long[None, :] & (words.n_content > 0)[None, :] & ~(dup[:, None] & same)
+    np.fill_diagonal(allowed, False)
+    share = np.where(allowed, _ratio(words.shared_content, words.n_content[:, None]), 0.0)
+    return np.where(words.n_content >= 3, share.max(axis=1), 0.0)
+
+
 def build_line_features(lines: Sequence[str], url: str = "", site: SiteCounts | None = None) -> PageFeatures:
     """Build the feature table of one page.
 
@@ -538,7 +674,8 @@ def build_line_features(lines: Sequence[str], url: str = "", site: SiteCounts | 
     """
     nos, texts = prepare_lines(lines)
     n = len(texts)
-    line_rules = [match_rule(t) for t in texts]
+    initials = [_INITIALS.findall(t) for t in texts]  # the words of each line, counted once
+    line_rules = [match_rule_words(t, len(w)) for t, w in zip(texts, initials)]
     para = find_paragraphs(nos, texts, line_rules)
     if n == 0:
         return PageFeatures(nos, texts, line_rules, para, np.zeros((0, len(FEATURES))))
@@ -551,8 +688,10 @@ def build_line_features(lines: Sequence[str], url: str = "", site: SiteCounts | 
         members[i].append(k)
     m = len(order)
     ptexts = [texts[ks[0]] if len(ks) == 1 else join_wrapped(texts[k] for k in ks) for ks in members]
-    prules = [line_rules[ks[0]] if len(ks) == 1 else match_rule(ptexts[i]) for i, ks in enumerate(members)]
-    S = np.array([_shape(t) for t in ptexts], dtype=float)
+    pinitials = [initials[ks[0]] if len(ks) == 1 else _INITIALS.findall(ptexts[i]) for i, ks in enumerate(members)]
+    prules = [line_rules[ks[0]] if len(ks) == 1 else match_rule_words(ptexts[i], len(pinitials[i]))
+              for i, ks in enumerate(members)]
+    S = np.array([_shape(t, w) for t, w in zip(ptexts, pinitials)], dtype=float)
     F: dict[str, np.ndarray] = {name: S[:, j] for j, name in enumerate(_SHAPE)}
     p_words, p_prose, p_end = F["n_words_log"], F["is_prose"], F["end_sentence"]
     has_rule = np.array([bool(r) for r in prules])
@@ -605,38 +744,15 @@ def build_line_features(lines: Sequence[str], url: str = "", site: SiteCounts | 
         earlier[i] = float(kk in seen and bool(kk))
         seen.add(kk)
     F["dup_in_page"], F["dup_earlier"] = dup, earlier
-    toks = [set(kk.split()) for kk in keys]
-    teaser, repeat = np.zeros(m), np.zeros(m)
-    prose_paras = [i for i in range(m) if p_prose[i] > 0]
-    for i in prose_paras:
-        for j in prose_paras:
-            if i != j and containment(toks[i], toks[j]) > 0.85:
-                if j > i:
-                    teaser[i] = 1.0
-                else:
-                    repeat[i] = 1.0
-    F["teaser_of_later"], F["repeat_of_earlier_prose"] = teaser, repeat
-    # how much of a paragraph's content words another paragraph of 8+ words repeats (summaries,
-    # captions and teasers restate the article)
-    content = [t - _STOP for t in toks]
-    overlap = np.zeros(m)
-    for i in range(m):
-        if len(content[i]) < 3:
-            continue
-        best = 0.0
-        for j in range(m):
-            if j != i and p_words[j] >= _LOG9 and content[j] and not (dup[i] and keys[i] == keys[j]):
-                best = max(best, len(content[i] & content[j]) / len(content[i]))
-        overlap[i] = best
-    F["overlap_other"] = overlap
     slug = find_slug_words(url)
+    words = _paragraph_words(keys, slug)
+    teaser, repeat = _restatements(words, p_prose > 0)
+    F["teaser_of_later"], F["repeat_of_earlier_prose"] = teaser, repeat
+    F["overlap_other"] = _content_overlap(words, keys, p_words >= _LOG9, dup > 0)
     cover, prec = np.zeros(m), np.zeros(m)
     if slug:
-        for i, t in enumerate(toks):
-            lt = t - _STOP
-            inter = len(lt & slug)
-            cover[i] = inter / len(slug)
-            prec[i] = inter / len(lt) if lt else 0.0
+        cover = words.slug / len(slug)
+        prec = _ratio(words.slug, words.n_content)
     F["slug_cover"], F["slug_precision"] = cover, prec
     share, anyk = np.zeros(m), np.zeros(m)
     if site is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from sinojp.text.dates import find_dates
 from sinojp.text.tokens import find_words
@@ -142,8 +143,9 @@ def is_date_only(line: str) -> str:
     """
     # any other word cannot be part of a date or of what may stand beside it: no date-only line
     # (a cheap test that spares most lines the date search; it changes no verdict)
-    if any(w.casefold() not in _DATE_ONLY_WORDS for w in _LETTERS.findall(line)):
-        return ""
+    for word in _LETTERS.finditer(line):  # lazily: the first word of most lines settles it
+        if word.group().casefold() not in _DATE_ONLY_WORDS:
+            return ""
     found = find_dates(line)
     if len(found) != 1:
         return ""
@@ -199,12 +201,22 @@ _CUES: dict[int, tuple[tuple[str, ...], tuple[str, ...]]] = {
 }
 
 
-def _cued(index: int, folded: str) -> bool:
-    cues = _CUES.get(index)
-    if cues is None:
-        return True
-    subs, prefixes = cues
-    return folded.startswith(prefixes) or any(c in folded for c in subs) if prefixes else any(c in folded for c in subs)
+#: more words than any rule of :data:`LINE_RULES` allows
+_MAX_RULE_WORDS = max(w for _, _, w in LINE_RULES if w is not None)
+
+
+@cache
+def _rules_for(n_words: int) -> tuple[tuple[str, re.Pattern[str], tuple[str, ...] | None, tuple[str, ...]], ...]:
+    """The rules that apply to a line of ``n_words`` words, in order, as (rule, pattern, cues, prefix cues).
+
+    ``cues`` is None for a pattern without literal cues (always searched).
+    """
+    out = []
+    for index, (rule, pattern, max_words) in enumerate(LINE_RULES):
+        if max_words is None or n_words <= max_words:
+            subs, prefixes = _CUES.get(index, (None, ()))
+            out.append((rule, pattern, subs, prefixes))
+    return tuple(out)
 
 
 def match_rule(line: str) -> str:
@@ -225,17 +237,36 @@ def match_rule(line: str) -> str:
     str
         The rule's name (e.g. ``"breadcrumb"``, ``"date_widget"``), or ``""`` when no rule matches.
     """
-    n = len(find_words(line))
+    return match_rule_words(line, len(find_words(line)))
+
+
+def match_rule_words(line: str, n_words: int) -> str:
+    """:func:`match_rule` of a line whose number of words (:func:`sinojp.text.tokens.find_words`) is known.
+
+    Parameters
+    ----------
+    line : str
+        One normalised line.
+    n_words : int
+        ``len(find_words(line))``.
+
+    Returns
+    -------
+    str
+        As :func:`match_rule`.
+    """
     folded = line.casefold()
-    for index, (rule, pattern, max_words) in enumerate(LINE_RULES):
-        if max_words is not None and n > max_words:
-            continue
-        if _cued(index, folded) and pattern.search(line):
+    for rule, pattern, subs, prefixes in _rules_for(min(n_words, _MAX_RULE_WORDS + 1)):
+        if subs is not None and not (folded.startswith(prefixes) or any(map(folded.__contains__, subs))):
+            continue  # none of the pattern's literal cues: it cannot match
+        if pattern.search(line):
             return rule
     if is_date_only(line):
         return "date_widget"
     if SEPARATOR_ROW.match(line):
         return "table_separator"
+    if line.isascii():  # no CJK character
+        return ""
     cjk = len(_CJK.findall(line))
     if cjk and cjk >= sum(len(w) for w in find_words(line)):
         return "non_english_line"
