@@ -20,7 +20,12 @@ from importlib import resources
 import pandas as pd
 import yaml
 
-from sinojp.text.textmatch import PatternSet, non_overlapping
+from sinojp.text.textmatch import (
+    PatternSet,
+    TextIndex,
+    non_overlapping,
+    non_overlapping_many,
+)
 
 GAZETTEER_COLUMNS = ["actor", "alias", "country", "role", "type", "case_sensitive"]
 
@@ -60,8 +65,11 @@ def load_rules() -> dict:
         return yaml.safe_load(fh)
 
 
-def _alias_pattern(alias: str) -> str:
-    # Apostrophes vary in scraped text (' and ’); a possessive may follow.
+def alias_pattern(alias: str) -> str:
+    """Regular expression for one gazetteer alias as a whole word.
+
+    Apostrophes vary in scraped text (' and ’), so either matches; a possessive may follow.
+    """
     body = re.escape(alias).replace("'", "['’]").replace("’", "['’]")
     return rf"(?<!\w){body}(?!\w)"
 
@@ -72,7 +80,7 @@ def _compiled(path: str | None = None) -> PatternSet:
     order = gaz.assign(_len=gaz["alias"].str.len()).sort_values(
         ["_len", "alias"], ascending=[False, True], kind="mergesort")
     return PatternSet.build(
-        (row.alias, re.compile(_alias_pattern(row.alias), 0 if row.case_sensitive else re.IGNORECASE),
+        (row.alias, re.compile(alias_pattern(row.alias), 0 if row.case_sensitive else re.IGNORECASE),
          (row.actor, row.alias, row.country, row.role, row.type))
         for row in order.itertuples(index=False))
 
@@ -97,9 +105,32 @@ def match_actors(text: str, path: str | None = None) -> list[dict]:
         span and text of each mention, the canonical actor and the alias that matched, and the
         actor's gazetteer fields.
     """
+    return _mentions(non_overlapping(text, _compiled(path)))
+
+
+def _mentions(hits: list[tuple]) -> list[dict]:
     return [{"start": s, "end": e, "surface": surface, "actor": actor, "alias": alias, "country": country,
              "role": role, "type": typ}
-            for s, e, surface, (actor, alias, country, role, typ) in non_overlapping(text, _compiled(path))]
+            for s, e, surface, (actor, alias, country, role, typ) in hits]
+
+
+def match_actors_many(texts: list[str] | TextIndex, path: str | None = None) -> list[list[dict]]:
+    """:func:`match_actors` of every text of a chunk, with one literal pre-filter for all of them.
+
+    Parameters
+    ----------
+    texts : list of str or TextIndex
+        The texts, or their :class:`~sinojp.text.textmatch.TextIndex`.
+    path : str, optional
+        Alternative gazetteer CSV.
+
+    Returns
+    -------
+    list of list of dict
+        Per text, its mentions as :func:`match_actors` returns them.
+    """
+    index = texts if isinstance(texts, TextIndex) else TextIndex(texts)
+    return [_mentions(hits) if hits else [] for hits in non_overlapping_many(index, _compiled(path))]
 
 
 def find_actors(sentences: pd.DataFrame, path: str | None = None) -> pd.DataFrame:
@@ -161,11 +192,14 @@ def detect_targets(text: str, path: str | None = None) -> dict:
         ``is_us_target`` (bool), ``actors`` (the actors mentioned, ``|``-joined in order of first
         mention) and ``countries`` (their countries, sorted and ``|``-joined).
     """
-    mentions = match_actors(text, path)
-    countries = {m["country"] for m in mentions}
     rx = _target_regexes()
-    bilateral = bool(rx["bilateral"].search(text))
-    relation_noun = bool(rx["relation_nouns"].search(text))
+    return _targets(match_actors(text, path), bool(rx["bilateral"].search(text)),
+                    bool(rx["relation_nouns"].search(text)), bool(rx["us_terms"].search(text)))
+
+
+def _targets(mentions: list[dict], bilateral: bool, relation_noun: bool, us_term: bool) -> dict:
+    """:func:`detect_targets` from a sentence's mentions and whether it holds each kind of target term."""
+    countries = {m["country"] for m in mentions}
     both = {"CN", "JP"} <= countries
     one = bool({"CN", "JP"} & countries)
     if bilateral or both:
@@ -176,7 +210,7 @@ def detect_targets(text: str, path: str | None = None) -> dict:
         relevance = 0.3
     else:
         relevance = 0.0
-    is_us = "US" in countries or bool(rx["us_terms"].search(text))
+    is_us = "US" in countries or us_term
     return {
         "is_relations_target": relevance >= 0.6,
         "relations_relevance": relevance,
@@ -184,6 +218,27 @@ def detect_targets(text: str, path: str | None = None) -> dict:
         "actors": "|".join(dict.fromkeys(m["actor"] for m in mentions)),
         "countries": "|".join(sorted(countries)),
     }
+
+
+def detect_targets_many(texts: list[str] | TextIndex, path: str | None = None) -> list[dict]:
+    """:func:`detect_targets` of every text of a chunk, each pattern run only where its literals occur.
+
+    Parameters
+    ----------
+    texts : list of str or TextIndex
+        The sentences, or their :class:`~sinojp.text.textmatch.TextIndex`.
+    path : str, optional
+        Alternative gazetteer CSV.
+
+    Returns
+    -------
+    list of dict
+        Per sentence, the dictionary of :func:`detect_targets`.
+    """
+    index = texts if isinstance(texts, TextIndex) else TextIndex(texts)
+    flags = {key: index.search(rx) for key, rx in _target_regexes().items()}
+    return [_targets(m, b, r, u) for m, b, r, u in zip(match_actors_many(index, path), flags["bilateral"].tolist(),
+                                                        flags["relation_nouns"].tolist(), flags["us_terms"].tolist())]
 
 
 def detect_sentence_targets(sentences: pd.DataFrame, path: str | None = None) -> pd.DataFrame:
@@ -203,8 +258,8 @@ def detect_sentence_targets(sentences: pd.DataFrame, path: str | None = None) ->
     DataFrame
         ``doc_id, sent_id, is_relations_target, relations_relevance, is_us_target, actors, countries``.
     """
-    rows = [{"doc_id": d, "sent_id": s, **detect_targets(str(t), path)}
-            for d, s, t in sentences[["doc_id", "sent_id", "text"]].itertuples(index=False)]
+    targets = detect_targets_many(sentences["text"].astype(str).tolist(), path)
+    rows = [{"doc_id": d, "sent_id": s, **t} for d, s, t in zip(sentences["doc_id"], sentences["sent_id"], targets)]
     cols = ["doc_id", "sent_id", "is_relations_target", "relations_relevance",
             "is_us_target", "actors", "countries"]
     return pd.DataFrame(rows, columns=cols)

@@ -10,7 +10,10 @@ scikit-learn (:func:`fit_linear`) and predicted from its JSON with numpy, scipy 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from itertools import chain
 from pathlib import Path
 
 import numpy as np
@@ -21,6 +24,51 @@ TOKEN_PATTERN = r"(?u)\b\w\w+\b"
 
 
 # ----------------------------------------------------------------------------- n-gram transform
+
+@lru_cache(maxsize=8)
+def _token_regex(token_pattern: str) -> re.Pattern:
+    # the default pattern finds the runs of two or more word characters, as "\w\w+" does faster
+    return re.compile(r"\w\w+" if token_pattern == TOKEN_PATTERN else token_pattern)
+
+
+def ngram_counts(texts: list[str], vocabulary: dict[str, int], ngram_range: tuple[int, int],
+                 token_pattern: str = TOKEN_PATTERN) -> sp.csr_matrix:
+    """Word n-gram counts of a fixed vocabulary, as scikit-learn's ``CountVectorizer.transform`` builds them.
+
+    The texts are lower-cased and tokenised one by one, but the n-grams of all of them are looked
+    up in one pass: the matrix (int64 counts, sorted int32 column indices) is the same to the byte.
+
+    Parameters
+    ----------
+    texts : list of str
+    vocabulary : dict of str to int
+        N-gram -> column (the columns 0 .. len - 1, each used once).
+    ngram_range, token_pattern : as ``CountVectorizer`` (``lowercase=True``, no stop words).
+
+    Returns
+    -------
+    csr_matrix of shape (len(texts), len(vocabulary))
+    """
+    rx = _token_regex(token_pattern)
+    docs = [rx.findall(t.lower()) for t in texts]
+    lens = np.fromiter(map(len, docs), dtype=np.int64, count=len(docs))
+    flat = list(chain.from_iterable(docs))
+    row = np.repeat(np.arange(len(docs)), lens)
+    left = np.repeat(lens, lens) - (np.arange(len(flat)) - np.repeat(np.cumsum(lens) - lens, lens))
+    get = vocabulary.get
+    rows, cols = [], []
+    for n in range(ngram_range[0], ngram_range[1] + 1):
+        grams = flat if n == 1 else map(" ".join, zip(*(flat[k:] for k in range(n))))
+        col = np.fromiter((get(g, -1) for g in grams), dtype=np.int64, count=max(len(flat) - n + 1, 0))
+        keep = (col >= 0) & (left[:len(col)] >= n)
+        rows.append(row[:len(col)][keep])
+        cols.append(col[keep])
+    r, c = np.concatenate(rows), np.concatenate(cols)
+    X = sp.csr_matrix((np.ones(len(r), dtype=np.int64), (r, c)), shape=(len(texts), len(vocabulary)))
+    X.sum_duplicates()
+    X.sort_indices()
+    return X
+
 
 def ngram_matrix(texts: list[str], vocabulary: list[str], idf: np.ndarray | None, ngram_range: tuple[int, int],
                  token_pattern: str = TOKEN_PATTERN, sublinear_tf: bool = True, norm: str | None = "l2"
@@ -43,13 +91,17 @@ def ngram_matrix(texts: list[str], vocabulary: list[str], idf: np.ndarray | None
     -------
     csr_matrix of shape (len(texts), len(vocabulary))
     """
-    from sklearn.feature_extraction.text import CountVectorizer
-
     if not len(vocabulary):
         return sp.csr_matrix((len(texts), 0))
-    cv = CountVectorizer(vocabulary={t: i for i, t in enumerate(vocabulary)}, ngram_range=tuple(ngram_range),
-                         token_pattern=token_pattern, lowercase=True)
-    X = cv.transform(texts).astype(float).tocsr()
+    index = {t: i for i, t in enumerate(vocabulary)}
+    if len(index) == len(vocabulary):
+        X = ngram_counts(texts, index, tuple(ngram_range), token_pattern).astype(float).tocsr()
+    else:  # a repeated term: let scikit-learn report it
+        from sklearn.feature_extraction.text import CountVectorizer
+
+        cv = CountVectorizer(vocabulary=index, ngram_range=tuple(ngram_range), token_pattern=token_pattern,
+                             lowercase=True)
+        X = cv.transform(texts).astype(float).tocsr()
     if sublinear_tf:
         X.data = np.log(X.data) + 1.0
     if idf is not None:
@@ -125,13 +177,17 @@ class LinearModel:
     def decision(self, X: sp.csr_matrix) -> np.ndarray:
         return np.asarray(X @ np.asarray(self.coef).T) + np.asarray(self.intercept)
 
-    def predict_proba(self, texts: list[str], extra: np.ndarray | None = None) -> np.ndarray:
-        """Class probabilities (columns in :attr:`classes` order)."""
-        z = self.decision(self.design(texts, extra))
+    def proba(self, X: sp.csr_matrix) -> np.ndarray:
+        """Class probabilities of a design matrix (columns in :attr:`classes` order)."""
+        z = self.decision(X)
         if z.shape[1] == 1:  # binary logistic regression: one row of coefficients
             p = 1.0 / (1.0 + np.exp(-z[:, 0]))
             return np.column_stack([1 - p, p])
         return _softmax(z)
+
+    def predict_proba(self, texts: list[str], extra: np.ndarray | None = None) -> np.ndarray:
+        """Class probabilities (columns in :attr:`classes` order)."""
+        return self.proba(self.design(texts, extra))
 
     def predict(self, texts: list[str], extra: np.ndarray | None = None) -> list:
         """The most probable class of each text."""
@@ -151,27 +207,38 @@ class LinearModel:
         A column's push is its value times (coef of class +1 minus coef of class -1). Returns
         ``"words: w1 +0.31, w2 -0.12; features: [f] +0.40"`` per sentence.
         """
+        return self.push_design(self.design(texts, extra), n, n_features)
+
+    def push_design(self, X: sp.csr_matrix, n: int = 4, n_features: int = 2) -> list[str]:
+        """:meth:`push` of a design matrix (from :meth:`design`)."""
         c = list(self.classes)
         if 1 not in c or -1 not in c:
-            return [""] * len(texts)
+            return [""] * X.shape[0]
         coef = np.asarray(self.coef)
         direction = coef[c.index(1)] - coef[c.index(-1)]
-        names = np.array(list(self.vocabulary) + list(self.extra_features), dtype=object)
-        n_words = len(self.vocabulary)
-        X = self.design(texts, extra).tocsr()
-        out = []
-        for i in range(X.shape[0]):
-            lo, hi = X.indptr[i], X.indptr[i + 1]
-            idx, val = X.indices[lo:hi], X.data[lo:hi]
-            p = val * direction[idx]
-            parts = []
-            for label, sel, k in (("words", idx < n_words, n), ("features", idx >= n_words, n_features)):
-                j = np.flatnonzero(sel & (np.abs(p) >= 0.01))
-                j = j[np.argsort(-np.abs(p[j]), kind="mergesort")][:k]
-                if len(j):
-                    parts.append(f"{label}: " + ", ".join(f"{names[idx[q]]} {p[q]:+.2f}" for q in j))
-            out.append("; ".join(parts))
-        return out
+        X = X.tocsr()
+        p = X.data * direction[X.indices]
+        row = np.repeat(np.arange(X.shape[0]), np.diff(X.indptr))
+        is_feature = X.indices >= len(self.vocabulary)
+        # per row, words then features, each by decreasing |push| (ties in column order), |push| >= 0.01
+        order = np.lexsort((np.arange(len(p)), -np.abs(p), is_feature, row))
+        order = order[np.abs(p[order]) >= 0.01]
+        group = row[order] * 2 + is_feature[order]
+        start = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
+        rank = np.arange(len(order)) - np.repeat(start, np.diff(np.r_[start, len(order)]))
+        order = order[rank < np.where(is_feature[order], n_features, n)]
+        names = list(self.vocabulary) + list(self.extra_features)
+        parts: list[list[str]] = [[] for _ in range(X.shape[0])]
+        last = (-1, False)
+        for k in order.tolist():
+            key = (int(row[k]), bool(is_feature[k]))
+            item = f"{names[X.indices[k]]} {p[k]:+.2f}"
+            if key != last:
+                parts[key[0]].append(("features: " if key[1] else "words: ") + item)
+                last = key
+            else:
+                parts[key[0]][-1] += ", " + item
+        return ["; ".join(row_parts) for row_parts in parts]
 
     # ------------------------------------------------------------------ JSON
     def to_json(self) -> dict:

@@ -27,7 +27,7 @@ from operator import itemgetter
 import numpy as np
 import pandas as pd
 
-from sinojp.measures.actors import load_rules, match_actors
+from sinojp.measures.actors import alias_pattern, load_gazetteer, load_rules, match_actors, match_actors_many
 
 VOICE_COLUMNS = ["doc_id", "sent_id", "speaker", "role", "country", "cue", "statement", "stance"]
 
@@ -300,6 +300,93 @@ def _resolve_surname(speaker: str, doc_text: str, doc_mentions: list[dict] | Non
     return speaker
 
 
+@lru_cache(maxsize=1)
+def _alias_halves() -> tuple[re.Pattern, re.Pattern, int]:
+    """Patterns of what comes before and after a space in a multi-word gazetteer alias.
+
+    ``(before, after, longest before)``: ``before`` matches a text ending with the words of an
+    alias before one of its spaces (``search(text, pos, end)`` with ``\\Z``), ``after`` a text
+    starting with the words after it; both carry the alias's case rule and word boundaries.
+    """
+    before, after = set(), set()
+    gaz = load_gazetteer()
+    for alias, case_sensitive in zip(gaz["alias"], gaz["case_sensitive"]):
+        scope = "(?:{})" if case_sensitive else "(?i:{})"
+        for i, char in enumerate(alias):
+            if char == " ":
+                before.add(scope.format(alias_pattern(alias[:i])))
+                after.add(scope.format(alias_pattern(alias[i + 1:])))
+    longest = max((len(a) for a in gaz["alias"]), default=0)
+    if not before:
+        return re.compile(r"(?!)"), re.compile(r"(?!)"), 0
+    return (re.compile("(?:" + "|".join(sorted(before)) + r")\Z"), re.compile("|".join(sorted(after))), longest)
+
+
+def _document_mentions(texts: list[str], doc_text: str, sentence_mentions: list[list[dict]]) -> list[dict]:
+    """``match_actors(doc_text)`` of ``doc_text = " ".join(texts)``, from the mentions of its sentences.
+
+    Each alias pattern is bounded by non-word look-arounds, which see the joining space as they
+    see a sentence's edges; so unless an alias with a space spans the join of two sentences, the
+    document's mentions are its sentences' mentions, shifted. Where one might span a join (the
+    words before and after that space end and start the two sentences), the document is matched
+    whole.
+    """
+    before, after, longest = _alias_halves()
+    offset, shifts = 0, []
+    for k, text in enumerate(texts):
+        shifts.append(offset)
+        end = offset + len(text)  # the joining space, if a sentence follows
+        if k + 1 < len(texts) and after.match(doc_text, end + 1) and before.search(doc_text, max(0, end - longest), end):
+            return match_actors(doc_text)
+        offset = end + 1
+    return [dict(m, start=m["start"] + shift, end=m["end"] + shift)
+            for shift, mentions in zip(shifts, sentence_mentions) for m in mentions]
+
+
+def _document_voices(doc: list[tuple], stance: dict) -> list[dict]:
+    """The voices of one document: its sentences as ``(doc_id, sent_id, text, para_id, mentions)``."""
+    texts = [r[2] for r in doc]
+    doc_text = " ".join(texts)
+    turns = find_interview_turns([r[3] for r in doc], texts)
+    doc_mentions = None
+    people: dict[str, str] = {}
+    rows = []
+    offset, last_para, last_subject = 0, None, ""
+    for doc_id, sent_id, text, para, mentions in doc:
+        offset = 0 if para != last_para else offset
+        last_para, start, offset = para, offset, offset + len(text) + 1
+        app = ""
+        if para in turns:
+            label, turn_start, interviewer = turns[para]
+            if start + len(text) <= turn_start or interviewer:
+                continue  # a fragment of the turn label ("Dr."), or the interviewer's question
+            speaker, cue = label, "turn"
+            statement = text[max(0, turn_start - start):]
+        else:
+            speaker, app, cue = _find_speaker(text)
+            statement = _longest_quote(text) or text
+        persons = [a for a in mentions if a["type"] == "person"]
+        if speaker.lower() in _PRONOUNS:
+            here = [a["surface"] for a in persons if a["start"] < text.lower().find(speaker.lower() + " ")]
+            speaker = (here[0] if here else last_subject) or speaker
+        if not cue:
+            last_subject = persons[0]["surface"] if persons else last_subject
+            continue
+        if speaker and doc_mentions is None:  # once per document, when needed
+            doc_mentions = _document_mentions(texts, doc_text, [r[4] for r in doc])
+            people = _people(doc_text, doc_mentions)
+        speaker = resolve_speaker(_resolve_surname(speaker, doc_text, doc_mentions), people) if speaker else ""
+        # a named speaker is the likeliest antecedent of the next "he" / "she"
+        named = speaker and speaker.lower() not in _PRONOUNS and any(w[:1].isupper() for w in speaker.split())
+        last_subject = speaker if named else (persons[0]["surface"] if persons else last_subject)
+        role, country = _describe(speaker, app, doc_text) if speaker else ("unknown", "unknown")
+        rows.append({"doc_id": doc_id, "sent_id": sent_id, "speaker": speaker or "unnamed",
+                     "role": role, "country": country, "cue": cue,
+                     "statement": statement.strip(),
+                     "stance": float(stance.get((doc_id, sent_id), np.nan))})
+    return rows
+
+
 def extract_voices(sentences: pd.DataFrame, scores: pd.DataFrame | None = None) -> pd.DataFrame:
     """Quotations and attributed statements as a sources table.
 
@@ -323,48 +410,12 @@ def extract_voices(sentences: pd.DataFrame, scores: pd.DataFrame | None = None) 
     sents = sentences.sort_values(["doc_id", "sent_id"], kind="mergesort")
     if "para_id" not in sents:
         sents = sents.assign(para_id=sents["sent_id"])
+    texts = sents["text"].astype(str).tolist()
+    records = zip(sents["doc_id"].tolist(), sents["sent_id"].tolist(), texts, sents["para_id"].tolist(),
+                  match_actors_many(texts))  # each sentence once; a document's mentions come from them
     rows = []
-    records = zip(sents["doc_id"].tolist(), sents["sent_id"].tolist(), sents["text"].astype(str).tolist(),
-                  sents["para_id"].tolist())
-    for doc_id, group in groupby(records, key=itemgetter(0)):
-        doc = list(group)
-        doc_text = " ".join(r[2] for r in doc)
-        turns = find_interview_turns([r[3] for r in doc], [r[2] for r in doc])
-        doc_mentions = None
-        people: dict[str, str] = {}
-        offset, last_para, last_subject = 0, None, ""
-        for _, sent_id, text, para in doc:
-            offset = 0 if para != last_para else offset
-            last_para, start, offset = para, offset, offset + len(text) + 1
-            app = ""
-            if para in turns:
-                label, turn_start, interviewer = turns[para]
-                if start + len(text) <= turn_start or interviewer:
-                    continue  # a fragment of the turn label ("Dr."), or the interviewer's question
-                speaker, cue = label, "turn"
-                statement = text[max(0, turn_start - start):]
-            else:
-                speaker, app, cue = _find_speaker(text)
-                statement = _longest_quote(text) or text
-            persons = [a for a in match_actors(text) if a["type"] == "person"]
-            if speaker.lower() in _PRONOUNS:
-                here = [a["surface"] for a in persons if a["start"] < text.lower().find(speaker.lower() + " ")]
-                speaker = (here[0] if here else last_subject) or speaker
-            if not cue:
-                last_subject = persons[0]["surface"] if persons else last_subject
-                continue
-            if speaker and doc_mentions is None:
-                doc_mentions = match_actors(doc_text)  # once per document, only when needed
-                people = _people(doc_text, doc_mentions)
-            speaker = resolve_speaker(_resolve_surname(speaker, doc_text, doc_mentions), people) if speaker else ""
-            # a named speaker is the likeliest antecedent of the next "he" / "she"
-            named = speaker and speaker.lower() not in _PRONOUNS and any(w[:1].isupper() for w in speaker.split())
-            last_subject = speaker if named else (persons[0]["surface"] if persons else last_subject)
-            role, country = _describe(speaker, app, doc_text) if speaker else ("unknown", "unknown")
-            rows.append({"doc_id": doc_id, "sent_id": sent_id, "speaker": speaker or "unnamed",
-                         "role": role, "country": country, "cue": cue,
-                         "statement": statement.strip(),
-                         "stance": float(stance.get((doc_id, sent_id), np.nan))})
+    for _, doc in groupby(records, key=itemgetter(0)):
+        rows.extend(_document_voices(list(doc), stance))
     return pd.DataFrame(rows, columns=VOICE_COLUMNS)
 
 

@@ -7,8 +7,10 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
+from sinojp.measures.framing.batch import TextBatch
 from sinojp.text.textmatch import PatternSet, word_set
 
 KWIC_COLUMNS = ["doc_id", "sent_id", "frame", "term", "left", "match", "right"]
@@ -95,6 +97,29 @@ def _alternation(alternatives: tuple[str, ...]) -> re.Pattern:
     return re.compile(rf"(?<![\w-])(?:{'|'.join(alternatives)})(?!\w)", re.IGNORECASE)
 
 
+def _frame_hits(text: str, frame: str, terms: tuple[tuple[str, float], ...], alternatives: tuple[str, ...],
+                indices: list[int]) -> list[dict]:
+    """The hits of one frame in a text, given the (sorted) indices of its terms that can match.
+
+    A term whose literal is absent can never win a position, so the alternation over the
+    remaining terms finds exactly the matches of the full one, with far fewer branches.
+    """
+    hits = []
+    for m in _alternation(tuple(alternatives[i] for i in indices)).finditer(text):
+        term, weight = terms[int(m.lastgroup[1:])]
+        hits.append({"frame": frame, "term": term, "weight": weight,
+                     "start": m.start(), "end": m.end(), "match": m.group(0)})
+    return hits
+
+
+def _by_position(hits: list[dict], codebook: str | None) -> list[dict]:
+    """Hits sorted by start, then frame order."""
+    if len(hits) < 2:
+        return hits
+    order = {f: i for i, f in enumerate(list_frames(codebook))}
+    return sorted(hits, key=lambda h: (h["start"], order[h["frame"]]))
+
+
 def match_frames(text: str, codebook: str | None = None) -> list[dict]:
     """All codebook hits in one text.
 
@@ -120,17 +145,74 @@ def match_frames(text: str, codebook: str | None = None) -> list[dict]:
     lower = text.lower()
     words = word_set(lower)
     for frame, terms, alternatives, literals in _compiled(codebook):
-        # a term whose literal is absent can never win a position, so the alternation over the
-        # remaining terms finds exactly the matches of the full one, with far fewer branches
-        present = tuple(alternatives[i] for i in literals.candidates(lower, words))
-        if not present:
-            continue
-        for m in _alternation(present).finditer(text):
-            term, weight = terms[int(m.lastgroup[1:])]
-            hits.append({"frame": frame, "term": term, "weight": weight,
-                         "start": m.start(), "end": m.end(), "match": m.group(0)})
-    order = {f: i for i, f in enumerate(list_frames(codebook))}
-    return sorted(hits, key=lambda h: (h["start"], order[h["frame"]]))
+        present = literals.candidates(lower, words)
+        if present:
+            hits.extend(_frame_hits(text, frame, terms, alternatives, present))
+    return _by_position(hits, codebook)
+
+
+@lru_cache(maxsize=8)
+def _literal_index(path: str | None = None) -> tuple[dict[str, tuple[tuple[int, int], ...]],
+                                                     tuple[tuple[str, tuple[tuple[int, int], ...]], ...]]:
+    """The terms' literals over all frames: whole-word literal -> ``(frame number, term number)``
+    pairs (numbers into :func:`_compiled`), and the substring literals with theirs."""
+    words: dict[str, list[tuple[int, int]]] = {}
+    substrings: dict[str, list[tuple[int, int]]] = {}
+    for k, (_frame, _terms, _alternatives, literals) in enumerate(_compiled(path)):
+        for word, indices in literals.words.items():
+            words.setdefault(word, []).extend((k, i) for i in indices)
+        for i, literal in literals.substrings:
+            substrings.setdefault(literal, []).append((k, i))
+    return ({w: tuple(p) for w, p in words.items()},
+            tuple((lit, tuple(p)) for lit, p in substrings.items()))
+
+
+def _candidates(batch: TextBatch, codebook: str | None) -> dict[tuple[int, int], set[int]]:
+    """Per ``(text number, frame number)``, the terms whose literal the lower-cased text contains."""
+    words, substrings = _literal_index(codebook)
+    found: dict[tuple[int, int], set[int]] = {}
+    tokens = batch.tokens(r"\w+", lower=True)
+    pairs = [words.get(t) for t in tokens.types]
+    has = np.array([p is not None for p in pairs], dtype=bool)
+    occurs = has[tokens.codes]
+    n_types = max(len(pairs), 1)
+    for key in np.unique(tokens.rows[occurs] * n_types + tokens.codes[occurs]).tolist():
+        row, code = divmod(key, n_types)
+        for k, i in pairs[code]:
+            found.setdefault((row, k), set()).add(i)
+    for literal, literal_pairs in substrings:
+        for row in batch.rows_containing(literal).tolist():
+            for k, i in literal_pairs:
+                found.setdefault((row, k), set()).add(i)
+    return found
+
+
+def match_frames_batch(texts: list[str] | TextBatch, codebook: str | None = None) -> list[list[dict]]:
+    """:func:`match_frames` of many texts (the same hits, found chunk-wise).
+
+    The literals of the codebook terms are looked up once for all texts (words in their
+    tokens, other literals in the joined lower-cased texts); each frame's regex then runs only
+    on the texts with a candidate term.
+
+    Parameters
+    ----------
+    texts : list of str or TextBatch
+        Sentences.
+    codebook : str, optional
+        A codebook CSV to use instead of the packaged one.
+
+    Returns
+    -------
+    list of list of dict
+        ``match_frames(text, codebook)`` of each text.
+    """
+    batch = texts if isinstance(texts, TextBatch) else TextBatch(texts)
+    compiled = _compiled(codebook)
+    hits: list[list[dict]] = [[] for _ in range(len(batch))]
+    for (row, k), indices in _candidates(batch, codebook).items():
+        frame, terms, alternatives, _literals = compiled[k]
+        hits[row].extend(_frame_hits(batch.texts[row], frame, terms, alternatives, sorted(indices)))
+    return [_by_position(h, codebook) for h in hits]
 
 
 def extract_kwic(sentences: pd.DataFrame, window: int = 6, codebook: str | None = None) -> pd.DataFrame:

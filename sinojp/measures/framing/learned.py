@@ -11,6 +11,7 @@ its held-out test part (``sinojp.validate.frames.validate_frames_heldout``); it 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
@@ -18,13 +19,16 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from sinojp.measures.framing.codebook import list_frames, match_frames
+from sinojp.measures.framing.batch import TextBatch
+from sinojp.measures.framing.codebook import list_frames, match_frames_batch
 from sinojp.measures.framing.features import (
     compute_dense_features,
+    dense_features,
     find_relevant,
     list_feature_names,
     score_lexicon,
 )
+from sinojp.measures.linear import TOKEN_PATTERN as LINEAR_TOKEN_PATTERN
 from sinojp.measures.linear import LinearModel
 
 #: the shipped model, inside the ``sinojp.resources`` package
@@ -159,6 +163,114 @@ def fit_sentence_model(texts: list[str], frames: list[str], *, C: float = SENTEN
     return (model, X, clf) if return_sklearn else model
 
 
+# ---------------------------------------------------------------- the design matrix of a batch
+#: token patterns that :meth:`TextBatch.tokens` finds exactly (no white space, word boundaries only)
+_BATCH_TOKEN_PATTERNS = (TOKEN_PATTERN, LINEAR_TOKEN_PATTERN)
+
+
+@dataclass(frozen=True)
+class _NgramIndex:
+    """A vocabulary of unigrams and bigrams by word numbers.
+
+    Attributes
+    ----------
+    words : dict
+        Every word of the vocabulary's n-grams -> its number.
+    unigram : ndarray of int
+        Per word number, the column of the word as a unigram (-1: none).
+    pair_keys, pair_columns : ndarray of int
+        ``first * len(words) + second`` of every bigram, sorted, and its column.
+    """
+
+    words: dict[str, int]
+    unigram: np.ndarray
+    pair_keys: np.ndarray
+    pair_columns: np.ndarray
+
+
+@lru_cache(maxsize=4)
+def _ngram_index(vocabulary: tuple[str, ...]) -> _NgramIndex:
+    """The :class:`_NgramIndex` of a vocabulary (the last column of a repeated term counts, as in
+    :func:`sinojp.measures.linear.ngram_matrix`)."""
+    words: dict[str, int] = {}
+    unigrams: dict[int, int] = {}
+    pairs: dict[int, int] = {}
+    grams = [(term.split(" "), column) for term, column in {t: i for i, t in enumerate(vocabulary)}.items()]
+    for parts, _column in grams:
+        for part in parts:
+            words.setdefault(part, len(words))
+    for parts, column in grams:
+        ids = [words[p] for p in parts]
+        if len(ids) == 1:
+            unigrams[ids[0]] = column
+        elif len(ids) == 2:
+            pairs[ids[0] * len(words) + ids[1]] = column
+    unigram = np.full(len(words), -1, dtype=np.int64)
+    unigram[list(unigrams)] = list(unigrams.values())
+    keys = np.array(sorted(pairs), dtype=np.int64)
+    return _NgramIndex(words, unigram, keys, np.array([pairs[k] for k in keys.tolist()], dtype=np.int64))
+
+
+def _ngram_counts(model: LinearModel, batch: TextBatch) -> sp.csr_matrix | None:
+    """The n-gram counts that ``CountVectorizer(vocabulary=model.vocabulary, ...)`` gives the texts
+    (int64 counts, sorted int32 indices), or None when the model's n-grams are not unigrams and
+    bigrams of a token pattern a batch can find."""
+    low, high = model.ngram_range
+    if model.token_pattern not in _BATCH_TOKEN_PATTERNS or not 1 <= low <= high <= 2 or not model.vocabulary:
+        return None
+    index = _ngram_index(tuple(model.vocabulary))
+    tokens = batch.tokens(model.token_pattern, lower=True)
+    word = np.array([index.words.get(t, -1) for t in tokens.types], dtype=np.int64)[tokens.codes]
+    rows, cols = [], []
+    if low == 1:
+        col = np.where(word >= 0, index.unigram[np.maximum(word, 0)], -1)
+        rows.append(tokens.rows[col >= 0])
+        cols.append(col[col >= 0])
+    if high == 2:
+        pair = (tokens.rows[:-1] == tokens.rows[1:]) & (word[:-1] >= 0) & (word[1:] >= 0)
+        key = word[:-1][pair] * len(index.words) + word[1:][pair]
+        at = np.minimum(np.searchsorted(index.pair_keys, key), max(len(index.pair_keys) - 1, 0))
+        known = index.pair_keys[at] == key if len(index.pair_keys) else np.zeros(len(key), dtype=bool)
+        rows.append(tokens.rows[:-1][pair][known])
+        cols.append(index.pair_columns[at][known] if len(index.pair_keys) else np.zeros(0, dtype=np.int64))
+    n_cols = len(model.vocabulary)
+    cells, counts = np.unique(np.concatenate(rows) * n_cols + np.concatenate(cols), return_counts=True)
+    indptr = np.searchsorted(cells // n_cols, np.arange(len(batch) + 1))
+    return sp.csr_matrix((counts.astype(np.int64), (cells % n_cols).astype(np.int32), indptr.astype(np.int32)),
+                         shape=(len(batch), n_cols))
+
+
+def _tfidf(counts: sp.csr_matrix, model: LinearModel) -> sp.csr_matrix:
+    """:func:`sinojp.measures.linear.ngram_matrix` from its n-gram counts on: the same operations."""
+    X = counts.astype(float).tocsr()
+    if model.sublinear_tf:
+        X.data = np.log(X.data) + 1.0
+    if model.idf is not None:
+        X = X @ sp.diags(np.asarray(np.asarray(model.idf), dtype=float))
+        X = sp.csr_matrix(X)
+    if model.norm == "l2":
+        nrm = np.sqrt(np.asarray(X.multiply(X).sum(axis=1)).ravel())
+    elif model.norm == "l1":
+        nrm = np.asarray(abs(X).sum(axis=1)).ravel()
+    else:
+        return X
+    nrm[nrm == 0] = 1.0
+    return sp.csr_matrix(sp.diags(1.0 / nrm) @ X)
+
+
+def _design(model: LinearModel, batch: TextBatch, dense: np.ndarray) -> sp.csr_matrix:
+    """``model.design(batch.texts, dense)``, with the n-grams counted batch-wise when possible."""
+    counts = _ngram_counts(model, batch)
+    if counts is None:
+        return model.design(batch.texts, dense)
+    X = _tfidf(counts, model)
+    if model.extra_features:
+        if dense is None or dense.shape[1] != len(model.extra_features):
+            raise ValueError(f"need {len(model.extra_features)} extra features")
+        X = sp.hstack([X, sp.csr_matrix(np.asarray(dense, float) * model.extra_scale)], format="csr")
+    return X
+
+
 def _softmax(z: np.ndarray) -> np.ndarray:
     if z.shape[1] == 1:  # a binary model stores one row of coefficients
         p = 1.0 / (1.0 + np.exp(-z[:, 0]))
@@ -178,30 +290,49 @@ def _explain(model: LinearModel, X: sp.csr_matrix, hits: list[list[dict]], frame
     """Per row, the n-grams, codebook terms and cues that push it towards ``frames[row]``.
 
     A column's push is its value times the frame's coefficient minus the mean coefficient over
-    the classes (what raises the frame against the others); only positive pushes count. ``hits``
-    are the codebook matches of each row (:func:`match_frames`).
+    the classes (what raises the frame against the others); only positive pushes count, largest
+    first (ties in column order). ``hits`` are the codebook matches of each row
+    (:func:`match_frames`).
     """
     coef = np.asarray(model.coef, dtype=float)
     relative = coef - coef.mean(axis=0, keepdims=True)
-    names = np.array(list(model.vocabulary) + list(model.extra_features), dtype=object)
-    n_words = len(model.vocabulary)
+    names = list(model.vocabulary) + list(model.extra_features)
     classes = list(model.classes)
+    row_class = np.array([classes.index(f) if f in classes and f != NO_FRAME else -1 for f in frames],
+                         dtype=np.int64).reshape(-1)
+    X = sp.csr_matrix(X)
+    rows = np.repeat(np.arange(X.shape[0]), np.diff(X.indptr))
+    cols = X.indices
+    push = X.data * relative[np.maximum(row_class, 0)[rows], cols]
+    keep = (row_class[rows] >= 0) & (push > 0)
+    rows, cols, push = rows[keep], cols[keep], push[keep]
+    order = np.lexsort((-push, rows))  # stable: by row, then largest push, then column order
+    rows, cols = rows[order], cols[order]
+    is_cue = np.array([str(n).startswith("tgt_") for n in names], dtype=bool)
+    grams = _first_per_row(rows, cols, cols < len(model.vocabulary), top, len(frames))
+    cues = _first_per_row(rows, cols, is_cue[cols], top, len(frames))
     out = []
     for i, frame in enumerate(frames):
-        if frame not in classes or frame == NO_FRAME:
+        if row_class[i] < 0:
             out.append("")
             continue
-        lo, hi = X.indptr[i], X.indptr[i + 1]
-        idx = X.indices[lo:hi]
-        push = X.data[lo:hi] * relative[classes.index(frame)][idx]
-        order = np.argsort(-push, kind="mergesort")
-        pushing = [idx[k] for k in order if push[k] > 0]
-        grams = [str(names[j]) for j in pushing if j < n_words][:top]
-        cues = [str(names[j])[4:] for j in pushing if str(names[j]).startswith("tgt_")][:top]
         terms = list(dict.fromkeys(h["match"] for h in hits[i] if h["frame"] == frame))[:top]
-        parts = [("ngrams", grams), ("codebook", terms), ("cues", cues)]
+        parts = [("ngrams", [str(names[j]) for j in grams[i]]), ("codebook", terms),
+                 ("cues", [str(names[j])[4:] for j in cues[i]])]
         out.append(" | ".join(f"{k}: {', '.join(v)}" for k, v in parts if v))
     return out
+
+
+def _first_per_row(rows: np.ndarray, cols: np.ndarray, selected: np.ndarray, top: int, n_rows: int
+                   ) -> list[list[int]]:
+    """Per row, the first ``top`` of its selected columns (``rows`` sorted)."""
+    rows, cols = rows[selected], cols[selected]
+    start = np.searchsorted(rows, np.arange(n_rows + 1))
+    rank = np.arange(len(rows)) - start[rows]
+    rows, cols = rows[rank < top], cols[rank < top]
+    bounds = np.searchsorted(rows, np.arange(n_rows + 1)).tolist()
+    cols = cols.tolist()
+    return [cols[bounds[i]:bounds[i + 1]] for i in range(n_rows)]
 
 
 def explain_sentences(texts: list[str], frames: list[str], model: LinearModel | None = None, top: int = 4,
@@ -228,9 +359,9 @@ def explain_sentences(texts: list[str], frames: list[str], model: LinearModel | 
         content left out; empty when nothing pushes towards the frame).
     """
     model = load_sentence_model() if model is None else model
-    texts = [str(t) for t in texts]
-    hits = [match_frames(t, codebook) for t in texts]
-    X = model.design(texts, compute_dense_features(texts, score_lexicon(texts, codebook, hits), codebook))
+    batch = TextBatch(texts)
+    hits = match_frames_batch(batch, codebook)
+    X = _design(model, batch, dense_features(batch, score_lexicon(batch.texts, codebook, hits), codebook))
     return _explain(model, X, hits, list(frames), top)
 
 
@@ -285,10 +416,10 @@ def score_learned(sentences: pd.DataFrame, model: LinearModel | None = None, cod
     """
     model = load_sentence_model() if model is None else model
     check_sentence_model(model, codebook)
-    texts = sentences["text"].astype(str).tolist()
-    hits = [match_frames(t, codebook) for t in texts]
-    dense = compute_dense_features(texts, score_lexicon(texts, codebook, hits), codebook)
-    X = model.design(texts, dense)
+    batch = TextBatch(sentences["text"].astype(str).tolist())
+    hits = match_frames_batch(batch, codebook)
+    dense = dense_features(batch, score_lexicon(batch.texts, codebook, hits), codebook)
+    X = _design(model, batch, dense)
     proba = _softmax(model.decision(X))
     labels = [model.classes[i] for i in proba.argmax(axis=1)]
     cols = _frame_columns(model, codebook)

@@ -7,7 +7,7 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
-from sinojp.measures.framing.codebook import list_frames, match_frames
+from sinojp.measures.framing.codebook import list_frames, match_frames_batch
 from sinojp.measures.framing.learned import (
     explain_sentences,
     fit_sentence_model,
@@ -61,8 +61,7 @@ def _lexicon_scores(sentences: pd.DataFrame, codebook: str | None,
     scores = np.zeros((len(sentences), len(list_frames())))
     evidence = []
     col = {f: i for i, f in enumerate(list_frames())}
-    for row, text in enumerate(sentences["text"].astype(str)):
-        hits = match_frames(text, codebook)
+    for row, hits in enumerate(match_frames_batch(sentences["text"].astype(str).tolist(), codebook)):
         for frame, term, weight in {(h["frame"], h["term"], h["weight"]) for h in hits}:
             scores[row, col[frame]] += weight  # a term counts once per sentence
         evidence.append("; ".join(f"{h['frame']}:{h['match']}" for h in hits))

@@ -22,7 +22,6 @@ statistic is computed for blocks of documents at once with numpy.
 
 from __future__ import annotations
 
-import warnings
 import zlib
 from dataclasses import asdict, dataclass
 
@@ -105,6 +104,25 @@ def _doc_seed(random_state: int, doc_id: str) -> np.random.Generator:
     return np.random.default_rng([int(random_state) & 0xFFFFFFFF, zlib.crc32(str(doc_id).encode("utf-8"))])
 
 
+@dataclass(frozen=True)
+class _Target:
+    """One target's sentence arrays, as the bootstrap uses them."""
+
+    score: np.ndarray
+    bearing: np.ndarray
+    w_eff: np.ndarray
+    agg: Aggregation
+
+    @classmethod
+    def of(cls, score: np.ndarray, bearing: np.ndarray, weight: np.ndarray, agg: Aggregation,
+           counted: np.ndarray | None = None) -> "_Target":
+        score = np.asarray(score, float)
+        bearing = np.asarray(bearing, bool)
+        counted = np.ones(len(score), bool) if counted is None else np.asarray(counted, bool)
+        included = bearing if agg.mode == "evidence" else (counted | bearing)
+        return cls(score, bearing, np.where(included, np.asarray(weight, float), 0.0), agg)
+
+
 def _ratio(S: np.ndarray, W: np.ndarray, B: np.ndarray, prior: float) -> np.ndarray:
     num = (S * W).sum(axis=-1)
     den = W.sum(axis=-1) + prior
@@ -112,8 +130,75 @@ def _ratio(S: np.ndarray, W: np.ndarray, B: np.ndarray, prior: float) -> np.ndar
     return np.where(ok, num / np.where(den > 0, den, 1.0), np.nan)
 
 
-def _block(doc_ids: list, rows: list[np.ndarray], score: np.ndarray, w_eff: np.ndarray, bearing: np.ndarray,
-           prior: float, n_boot: int, random_state: int, level: float) -> tuple[np.ndarray, ...]:
+class _Scratch:
+    """Work arrays of one block, reused from document to document (fresh large arrays cost page faults).
+
+    A document's replicates are rows of the block's ``width``: the drawn sentences, then padding
+    cells (index ``n``, the first sentence masked as the block-wide computation had it). numpy's
+    pairwise summation depends on the row length, so rows of the block's width keep the figures
+    identical to the last bit.
+    """
+
+    def __init__(self, n_boot: int, width: int):
+        self.draws = np.empty(n_boot * width)
+        self.picks = np.empty((n_boot, width), dtype=np.intp)
+        self.num = np.empty((n_boot, width))
+        self.den = np.empty((n_boot, width))
+        self.hit = np.empty(n_boot * width)
+
+    def pick(self, rng: np.random.Generator, n_boot: int, n: int) -> np.ndarray:
+        """``floor(rng.random((n_boot, n)) * n)`` in the first ``n`` columns, ``n`` in the others."""
+        draws = self.draws[:n_boot * n].reshape(n_boot, n)
+        rng.random(out=draws)
+        np.multiply(draws, n, out=draws)
+        self.picks[:, :n] = draws  # truncation = floor: the draws are not negative
+        self.picks[:, n:] = n
+        return self.picks
+
+    def statistic(self, pick: np.ndarray, s: np.ndarray, w: np.ndarray, b: np.ndarray, prior: float) -> np.ndarray:
+        """The document score of each replicate (NaN without a stance-bearing draw)."""
+        n = len(s)
+        np.take(np.append(s * w, (s[0] * 0.0) * (w[0] * 0.0)), pick, out=self.num, mode="clip")
+        np.take(np.append(w, w[0] * 0.0), pick, out=self.den, mode="clip")
+        total = self.den.sum(axis=1) + prior
+        drawn = np.take(b.astype(float), pick[:, :n], out=self.hit[:pick.shape[0] * n].reshape(-1, n), mode="clip")
+        hit = drawn @ np.ones(n) > 0  # a stance-bearing sentence drawn
+        return np.where(hit & (total > 0), self.num.sum(axis=1) / np.where(total > 0, total, 1.0), np.nan)
+
+
+def _replicates(doc_ids: list, rows: list[np.ndarray], width: int, targets: list[_Target], active: np.ndarray,
+                n_boot: int, random_state: int) -> list[np.ndarray]:
+    """Bootstrap statistics ``(documents, n_boot)`` of each target (NaN rows where not ``active``).
+
+    A document's draws depend only on the seed, its ``doc_id`` and its length: one set of draws
+    serves every target.
+    """
+    reps = [np.full((len(rows), n_boot), np.nan) for _ in targets]
+    scratch = _Scratch(n_boot, width)
+    for k in np.flatnonzero(active.any(axis=0)):
+        r = rows[k]
+        pick = scratch.pick(_doc_seed(random_state, doc_ids[k]), n_boot, len(r))
+        for t, target in enumerate(targets):
+            if active[t, k]:
+                reps[t][k] = scratch.statistic(pick, target.score[r], target.w_eff[r], target.bearing[r],
+                                               target.agg.prior)
+    return reps
+
+
+def _percentiles(reps: np.ndarray, q: list[float]) -> np.ndarray:
+    """``np.nanquantile(reps, q, axis=1)``, computed for all rows with as many valid replicates at once."""
+    valid = (~np.isnan(reps)).sum(axis=1)
+    ordered = np.sort(reps, axis=1)  # NaN last
+    out = np.full((len(q), len(reps)), np.nan)
+    for m in np.unique(valid[valid > 0]):
+        sel = valid == m
+        out[:, sel] = np.quantile(ordered[sel, :m], q, axis=1)
+    return out
+
+
+def _block(doc_ids: list, rows: list[np.ndarray], targets: list[_Target], n_boot: int, random_state: int,
+           level: float) -> list[tuple[np.ndarray, ...]]:
+    """``(score, ci_low, ci_high, n_sentences, n_evidence)`` of each target for a block of documents."""
     sizes = np.array([len(r) for r in rows], dtype=int)
     width = int(sizes.max()) if len(sizes) else 0
     mat = np.full((len(rows), width), -1, dtype=int)
@@ -121,26 +206,19 @@ def _block(doc_ids: list, rows: list[np.ndarray], score: np.ndarray, w_eff: np.n
         mat[k, :len(r)] = r
     valid = mat >= 0
     safe = np.where(valid, mat, 0)
-    S, W, B = score[safe] * valid, w_eff[safe] * valid, bearing[safe] & valid
-    point = _ratio(S, W, B, prior)
-    n_ev = B.sum(axis=1)
-    lo = np.full(len(rows), np.nan)
-    hi = np.full(len(rows), np.nan)
+    points, n_evs = [], []
+    for t in targets:
+        S, W, B = t.score[safe] * valid, t.w_eff[safe] * valid, t.bearing[safe] & valid
+        points.append(_ratio(S, W, B, t.agg.prior))
+        n_evs.append(B.sum(axis=1))
+    bounds = [(np.full(len(rows), np.nan), np.full(len(rows), np.nan)) for _ in targets]
     if n_boot > 0 and width:
-        pick = np.zeros((len(rows), n_boot, width), dtype=int)
-        for k, (doc_id, n) in enumerate(zip(doc_ids, sizes)):
-            if n_ev[k]:
-                pick[k, :, :n] = np.floor(_doc_seed(random_state, doc_id).random((n_boot, n)) * n).astype(int)
-        keep = np.arange(width)[None, None, :] < sizes[:, None, None]
-        at = np.arange(len(rows))[:, None, None]
-        reps = _ratio(S[at, pick] * keep, W[at, pick] * keep, B[at, pick] & keep, prior)
+        active = np.array(n_evs) > 0
         a = (1 - level) / 2
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            q = np.nanquantile(reps, [a, 1 - a], axis=1)
-        lo = np.where(n_ev > 0, q[0], np.nan)
-        hi = np.where(n_ev > 0, q[1], np.nan)
-    return point, lo, hi, sizes, n_ev
+        for (lo, hi), reps, act in zip(bounds, _replicates(doc_ids, rows, width, targets, active, n_boot,
+                                                           random_state), active):
+            lo[act], hi[act] = _percentiles(reps[act], [a, 1 - a])
+    return [(p, lo, hi, sizes, n) for p, (lo, hi), n in zip(points, bounds, n_evs)]
 
 
 def _blocks(sizes: list[int], n_boot: int) -> list[tuple[int, int]]:
@@ -189,21 +267,43 @@ def aggregate_sentences(doc_ids: np.ndarray, score: np.ndarray, bearing: np.ndar
         ``doc_id, score, ci_low, ci_high, n_sentences, n_evidence, label``, one row per document in
         order of first appearance. ``score`` and the bounds are NaN where ``n_evidence`` is 0.
     """
-    score = np.asarray(score, float)
-    bearing = np.asarray(bearing, bool)
-    counted = np.ones(len(score), bool) if counted is None else np.asarray(counted, bool)
-    included = bearing if agg.mode == "evidence" else (counted | bearing)
-    w_eff = np.where(included, np.asarray(weight, float), 0.0)
+    return aggregate_targets(doc_ids, [(score, bearing, weight, agg, counted)], n_boot, random_state, level)[0]
+
+
+def aggregate_targets(doc_ids: np.ndarray, targets: list[tuple], n_boot: int = 1000, random_state: int = 0,
+                      level: float = 0.95) -> list[pd.DataFrame]:
+    """:func:`aggregate_sentences` for several targets of the same sentences, drawing the bootstrap once.
+
+    Parameters
+    ----------
+    doc_ids : array (n,)
+        The document of each sentence.
+    targets : list of tuple
+        ``(score, bearing, weight, agg, counted)`` of each target, as the arguments of
+        :func:`aggregate_sentences` (``counted`` may be None).
+    n_boot, random_state, level
+        As for :func:`aggregate_sentences`.
+
+    Returns
+    -------
+    list of DataFrame
+        :func:`aggregate_sentences` of each target, in order.
+    """
+    prepared = [_Target.of(*t) for t in targets]
     codes, docs = pd.factorize(pd.Series(np.asarray(doc_ids), dtype=object), sort=False)
     order = np.argsort(codes, kind="mergesort")
     bounds = np.searchsorted(codes[order], np.arange(len(docs) + 1))
     rows = [order[bounds[k]:bounds[k + 1]] for k in range(len(docs))]
-    parts = [_block(list(docs[a:b]), rows[a:b], score, w_eff, bearing, agg.prior, n_boot, random_state, level)
+    parts = [_block(list(docs[a:b]), rows[a:b], prepared, n_boot, random_state, level)
              for a, b in _blocks([len(r) for r in rows], max(n_boot, 1))]
-    cols = [np.concatenate([p[j] for p in parts]) if parts else np.array([]) for j in range(5)]
-    out = pd.DataFrame({"doc_id": np.asarray(docs, dtype=object), "score": cols[0], "ci_low": cols[1],
-                        "ci_high": cols[2], "n_sentences": cols[3].astype(int), "n_evidence": cols[4].astype(int)})
-    out["label"] = label_codes(out["score"].to_numpy(), agg.lo, agg.hi)
+    out = []
+    for t, target in enumerate(prepared):
+        cols = [np.concatenate([p[t][j] for p in parts]) if parts else np.array([]) for j in range(5)]
+        frame = pd.DataFrame({"doc_id": np.asarray(docs, dtype=object), "score": cols[0], "ci_low": cols[1],
+                              "ci_high": cols[2], "n_sentences": cols[3].astype(int),
+                              "n_evidence": cols[4].astype(int)})
+        frame["label"] = label_codes(frame["score"].to_numpy(), target.agg.lo, target.agg.hi)
+        out.append(frame)
     return out
 
 

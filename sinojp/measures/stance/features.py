@@ -31,10 +31,11 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from sinojp.measures.actors import detect_targets, load_rules
-from sinojp.measures.stance.lexicon import score_lexicon_sentence
+from sinojp.measures.actors import detect_targets, detect_targets_many, load_rules
+from sinojp.measures.stance.lexicon import score_lexicon_many
 from sinojp.measures.stance.vader import score_vader
 from sinojp.measures.voices import find_interview_turns, find_quotations, is_attributed
+from sinojp.text.textmatch import TextIndex
 
 # ----------------------------------------------------------------------------- targets
 
@@ -158,9 +159,8 @@ FEATURE_NAMES: list[str] = SENTENCE_FEATURE_NAMES + CONTEXT_NAMES
 _VALUE = re.compile(r"= ([+-]\d+\.\d+)$")
 
 
-def _lexicon_parts(text: str, dimension: str) -> tuple[float, float, float, int, int, list[str]]:
+def _lexicon_parts(score: float, evidence: list[str]) -> tuple[float, float, float, int, int, list[str]]:
     """Lexicon score, tanh of positive / negative contributions, hit counts, evidence items."""
-    score, evidence = score_lexicon_sentence(text, dimension)
     vals = [float(m.group(1)) for e in evidence if (m := _VALUE.search(e))]
     pos = sum(v for v in vals if v > 0)
     neg = -sum(v for v in vals if v < 0)
@@ -198,50 +198,84 @@ def compute_sentence_features(texts: list[str], sent_ids: np.ndarray | list[int]
     evidence : list of list of str
         Per sentence, the lexicon evidence items (``relations: ...`` then ``us: ...``).
     """
+    index = TextIndex([str(t) for t in texts])
+    return _sentence_features(index, detect_targets_many(index), sent_ids, in_turn)
+
+
+def _lexicon_columns(index: TextIndex, is_us: np.ndarray) -> tuple[dict[str, np.ndarray], list[list[str]]]:
+    """The lexicon block (relations for every sentence, us for US sentences) and the evidence items."""
+    rel = [_lexicon_parts(*r) for r in score_lexicon_many(index, "relations")]
+    us_rows = np.flatnonzero(is_us).tolist()
+    us = score_lexicon_many(index, "us", among=us_rows)
+    u_parts = np.zeros((len(index), 3))
+    for i in us_rows:
+        u_parts[i] = _lexicon_parts(*us[i])[:3]
+    r_score, r_pos, r_neg, r_npos, r_nneg = (np.array([r[k] for r in rel], dtype=float).reshape(len(index))
+                                             for k in range(5))
+    cols = {"lex_rel_score": r_score, "lex_rel_pos": r_pos, "lex_rel_neg": r_neg,
+            "lex_rel_npos": np.minimum(r_npos, 3) / 3, "lex_rel_nneg": np.minimum(r_nneg, 3) / 3,
+            "lex_us_score": u_parts[:, 0], "lex_us_pos": u_parts[:, 1], "lex_us_neg": u_parts[:, 2]}
+    evidence = [[f"relations: {e}" for e in r[5]] + [f"us: {e}" for e in u[1]] for r, u in zip(rel, us)]
+    return cols, evidence
+
+
+def _role_counts(index: TextIndex, pattern: re.Pattern, rows: np.ndarray) -> np.ndarray:
+    """min(matches, 3) / 3 of a pattern in the sentences ``rows`` (a mask), 0 elsewhere."""
+    out = np.zeros(len(index))
+    for i in index.may_match(pattern).tolist():
+        if rows[i]:
+            out[i] = min(len(pattern.findall(index.texts[i])), 3) / 3
+    return out
+
+
+def _attribution_columns(texts: list[str], turn: np.ndarray) -> dict[str, np.ndarray]:
+    """Reported claim, share inside quotation marks, opens or closes a quotation, interview turn, author voice."""
+    quoted = [_quote_share(t) if ('"' in t or "“" in t or "”" in t) else (0.0, 0.0) for t in texts]
+    share = np.array([q[0] for q in quoted], dtype=float).reshape(len(texts))
+    open_close = np.array([q[1] for q in quoted], dtype=float).reshape(len(texts))
+    attributed = np.array([is_attributed(t) for t in texts], dtype=bool).reshape(len(texts)) | turn
+    return {"attributed": attributed.astype(float), "quote_share": share, "quote_open_close": open_close,
+            "interview_turn": turn.astype(float),
+            "author_voice": (~attributed & (share == 0) & (open_close == 0)).astype(float)}
+
+
+def _sentence_features(index: TextIndex, targets: list[dict], sent_ids: np.ndarray | list[int] | None,
+                       in_turn: np.ndarray | list[bool] | None) -> tuple[np.ndarray, list[list[str]]]:
+    """:func:`compute_sentence_features` of a chunk's sentences, given their targets (:func:`detect_targets_many`).
+
+    Every pattern runs only on the sentences that hold one of its literals (:class:`TextIndex`).
+    """
+    texts = index.texts
     n = len(texts)
     sid = np.asarray(sent_ids if sent_ids is not None else np.full(n, 99), dtype=int)
     turn = np.asarray(in_turn if in_turn is not None else np.zeros(n, bool), dtype=bool)
-    rules = rule_regexes()
-    rows, evid = [], []
-    for i, text in enumerate(texts):
-        text = str(text)
-        tg = detect_targets(text)
-        countries = set(tg["countries"].split("|")) if tg["countries"] else set()
-        is_us = bool(tg["is_us_target"] or US_EXTRA.search(text))
-        r_score, r_pos, r_neg, r_npos, r_nneg, r_ev = _lexicon_parts(text, "relations")
-        if is_us:
-            u_score, u_pos, u_neg, _, _, u_ev = _lexicon_parts(text, "us")
-        else:
-            u_score = u_pos = u_neg = 0.0
-            u_ev = []
-        share, open_close = _quote_share(text)
-        attributed = bool(is_attributed(text)) or bool(turn[i])
-        cue = {k: float(bool(rx.search(text))) for k, rx in CUE_REGEXES.items()}
-        background = max(cue["t_past_perfect"], cue["t_ago"], cue["t_since_year"], cue["t_background"])
-        f = {
-            "lex_rel_score": r_score, "lex_rel_pos": r_pos, "lex_rel_neg": r_neg,
-            "lex_rel_npos": min(r_npos, 3) / 3, "lex_rel_nneg": min(r_nneg, 3) / 3,
-            "lex_us_score": u_score, "lex_us_pos": u_pos, "lex_us_neg": u_neg,
-            "us_role_pos": min(len(US_ROLE_POS.findall(text)), 3) / 3 if is_us else 0.0,
-            "us_role_neg": min(len(US_ROLE_NEG.findall(text)), 3) / 3 if is_us else 0.0,
-            "vader": score_vader(text),
-            "negation": float(bool(rules["negation"].search(text))), "hedge": float(bool(rules["hedge"].search(text))),
-            "contrast": float(bool(rules["contrast"].search(text))),
-            "concessive": float(bool(rules["concessive"].search(text))),
-            "attributed": float(attributed), "quote_share": share, "quote_open_close": open_close,
-            "interview_turn": float(turn[i]), "author_voice": float(not attributed and share == 0 and not open_close),
-            "rel_relevance": float(tg["relations_relevance"]), "bilateral": float(bool(BILATERAL.search(text))),
-            "mentions_cn": float("CN" in countries), "mentions_jp": float("JP" in countries),
-            "mentions_tw": float("TW" in countries), "us_target": float(is_us),
-            "trump": float(bool(TRUMP.search(text))),
-            **cue,
-            "neg_x_background": r_neg * background, "pos_x_resume": r_pos * max(cue["t_resume"], cue["t_first_since"]),
-            "neg_x_past_perfect": r_neg * cue["t_past_perfect"],
-            "lead": float(sid[i] < 3), "first": float(sid[i] == 0),
-        }
-        rows.append([f[k] for k in SENTENCE_FEATURE_NAMES])
-        evid.append([f"relations: {e}" for e in r_ev] + [f"us: {e}" for e in u_ev])
-    return np.asarray(rows, dtype=float).reshape(n, len(SENTENCE_FEATURE_NAMES)), evid
+    countries = [set(t["countries"].split("|")) if t["countries"] else set() for t in targets]
+    is_us = np.array([t["is_us_target"] for t in targets], dtype=bool).reshape(n) | index.search(US_EXTRA)
+    cols, evidence = _lexicon_columns(index, is_us)
+    cols["us_role_pos"] = _role_counts(index, US_ROLE_POS, is_us)
+    cols["us_role_neg"] = _role_counts(index, US_ROLE_NEG, is_us)
+    cols["vader"] = np.array([score_vader(t) for t in texts], dtype=float).reshape(n)
+    cols.update({k: index.search(rx).astype(float) for k, rx in rule_regexes().items()})
+    cols.update(_attribution_columns(texts, turn))
+    cols.update({
+        "rel_relevance": np.array([t["relations_relevance"] for t in targets], dtype=float).reshape(n),
+        "bilateral": index.search(BILATERAL).astype(float),
+        "mentions_cn": np.array([float("CN" in c) for c in countries]).reshape(n),
+        "mentions_jp": np.array([float("JP" in c) for c in countries]).reshape(n),
+        "mentions_tw": np.array([float("TW" in c) for c in countries]).reshape(n),
+        "us_target": is_us.astype(float), "trump": index.search(TRUMP).astype(float),
+    })
+    cue = {k: index.search(rx).astype(float) for k, rx in CUE_REGEXES.items()}
+    background = np.maximum.reduce([cue["t_past_perfect"], cue["t_ago"], cue["t_since_year"], cue["t_background"]])
+    cols.update(cue)
+    cols.update({
+        "neg_x_background": cols["lex_rel_neg"] * background,
+        "pos_x_resume": cols["lex_rel_pos"] * np.maximum(cue["t_resume"], cue["t_first_since"]),
+        "neg_x_past_perfect": cols["lex_rel_neg"] * cue["t_past_perfect"],
+        "lead": (sid < 3).astype(float), "first": (sid == 0).astype(float),
+    })
+    X = np.column_stack([cols[k] for k in SENTENCE_FEATURE_NAMES]) if n else np.zeros((0, len(SENTENCE_FEATURE_NAMES)))
+    return X, evidence
 
 
 def compute_context_features(table: pd.DataFrame) -> pd.DataFrame:
@@ -307,13 +341,17 @@ def find_interview_sentences(sentences: pd.DataFrame) -> np.ndarray:
     return flags
 
 
-def build_feature_table(sentences: pd.DataFrame) -> pd.DataFrame:
+def build_feature_table(sentences: pd.DataFrame, *, index: TextIndex | None = None,
+                        targets: list[dict] | None = None) -> pd.DataFrame:
     """Every feature of the learned stance model for a sentence table.
 
     Parameters
     ----------
     sentences : DataFrame
         ``doc_id, sent_id, text`` and optionally ``para_id`` (interview turns are found only with it).
+    index, targets : optional
+        The texts' :class:`TextIndex` and their detected targets, when the caller has them already
+        (they are built from ``sentences`` otherwise).
 
     Returns
     -------
@@ -323,7 +361,9 @@ def build_feature_table(sentences: pd.DataFrame) -> pd.DataFrame:
     """
     s = sentences.reset_index(drop=True)
     turn = find_interview_sentences(s)
-    X, ev = compute_sentence_features(s["text"].astype(str).tolist(), s["sent_id"].to_numpy(), turn)
+    index = index if index is not None else TextIndex(s["text"].astype(str).tolist())
+    targets = targets if targets is not None else detect_targets_many(index)
+    X, ev = _sentence_features(index, targets, s["sent_id"].to_numpy(), turn)
     out = pd.concat([s, pd.DataFrame(X, columns=SENTENCE_FEATURE_NAMES)], axis=1)
     out = pd.concat([out, compute_context_features(out)], axis=1)
     out["lexicon_evidence"] = ["; ".join(e) for e in ev]

@@ -26,6 +26,7 @@ import pandas as pd
 from sinojp.measures.linear import LinearModel
 from sinojp.measures.stance.documents import Aggregation, label_codes
 from sinojp.measures.stance.features import build_feature_table
+from sinojp.text.textmatch import TextIndex
 
 #: the shipped files, under ``sinojp/resources/``
 MODEL_FILES = {"relations": "models/stance_relations.json", "documents": "models/stance_documents.json"}
@@ -100,7 +101,8 @@ def _lexicon_hits(evidence: str, dim: str) -> str:
     return ", ".join(out)
 
 
-def predict_learned(sentences: pd.DataFrame, folder: str | None = None) -> pd.DataFrame:
+def predict_learned(sentences: pd.DataFrame, folder: str | None = None, *, index: TextIndex | None = None,
+                    targets: list[dict] | None = None) -> pd.DataFrame:
     """Sentence stance of the learned method, with the words and features behind it.
 
     Parameters
@@ -110,6 +112,8 @@ def predict_learned(sentences: pd.DataFrame, folder: str | None = None) -> pd.Da
         sent_id``; each document complete (the context features read its neighbours).
     folder : str, optional
         Model folder instead of the packaged models (:func:`load_stance_models`).
+    index, targets : optional
+        The texts' :class:`TextIndex` and detected targets, when the caller has them already.
 
     Returns
     -------
@@ -122,18 +126,19 @@ def predict_learned(sentences: pd.DataFrame, folder: str | None = None) -> pd.Da
     """
     m = load_stance_models(folder)
     cols = [c for c in ("doc_id", "para_id", "sent_id", "text") if c in sentences]
-    table = build_feature_table(sentences[cols])
+    table = build_feature_table(sentences[cols], index=index, targets=targets)
     texts = table["text"].astype(str).tolist()
     rel = m.relations
     X = table[rel.extra_features].to_numpy(float) if rel.extra_features else None
-    proba = rel.predict_proba(texts, X)
+    design = rel.design(texts, X)
+    proba = rel.proba(design)
     classes = list(rel.classes)
     col = {c: (proba[:, classes.index(c)] if c in classes else np.zeros(len(texts))) for c in (-1, 0, 1)}
     out = pd.DataFrame({
         "relations_stance": rel.score(proba),
         "relations_label": np.asarray(classes, dtype=int)[proba.argmax(axis=1)] if len(texts) else np.zeros(0, int),
         "relations_p_neg": col[-1], "relations_p_neu": col[0], "relations_p_pos": col[1],
-        "relations_push": rel.push(texts, X),
+        "relations_push": rel.push_design(design),
         "relations_lexicon": [_lexicon_hits(e, "relations") for e in table["lexicon_evidence"]]})
     rule = m.us_rule
     if rule.get("method") != "lexicon":

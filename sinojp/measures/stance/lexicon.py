@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_right
 from functools import lru_cache
 from importlib import resources
 
 import pandas as pd
 
 from sinojp.measures.actors import load_rules
-from sinojp.text.textmatch import PatternSet, non_overlapping
+from sinojp.text.textmatch import (
+    PatternSet,
+    TextIndex,
+    non_overlapping,
+    non_overlapping_many,
+)
 
 TOKEN = re.compile(r"\w+(?:[-'’.]\w+)*|[^\w\s]")
 
@@ -114,39 +120,49 @@ def _is_contrast(tokens: list[str], i: int, markers: set[str]) -> bool:
     return not (t == "yet" and i > 0 and tokens[i - 1] in {"not", "as"})
 
 
+_CLAUSE_BREAKS = frozenset({",", ";", ":", "—", "–"})
+_CONCESSIVE_ENDS = frozenset({",", ";", "—", "–"})
+
+
 def _modifiers(tokens: list[str]) -> tuple[list[float], list[str], list[int], list[str]]:
     """Per-token contrast factor and note, clause index and the hedge active in each token's clause."""
     rs = load_rule_sets()
     n = len(tokens)
+    after = rs["after"]
+    contrast = [i for i, t in enumerate(tokens) if t in after and _is_contrast(tokens, i, after)]
+    is_contrast = set(contrast)
     factor, note = [1.0] * n, [""] * n
     clause, c = [0] * n, 0
     for i, t in enumerate(tokens):
-        if t in {",", ";", ":", "—", "–"} or _is_contrast(tokens, i, rs["after"]):
+        if t in _CLAUSE_BREAKS or i in is_contrast:
             c += 1
         clause[i] = c
     # "but"/"however": what follows weighs more, what precedes (same sentence) less
-    for i in [i for i in range(n) if _is_contrast(tokens, i, rs["after"])]:
+    for i in contrast:
+        main, minor = f"after '{tokens[i]}' ×{rs['main']}", f"before '{tokens[i]}' ×{rs['minor']}"
         for j in range(i + 1, n):
-            if _is_contrast(tokens, j, rs["after"]):
+            if j in is_contrast:
                 break
-            factor[j], note[j] = rs["main"], f"after '{tokens[i]}' ×{rs['main']}"
+            factor[j], note[j] = rs["main"], main
         for j in range(i - 1, -1, -1):
-            if _is_contrast(tokens, j, rs["after"]):
+            if j in is_contrast:
                 break
-            factor[j], note[j] = rs["minor"], f"before '{tokens[i]}' ×{rs['minor']}"
+            factor[j], note[j] = rs["minor"], minor
     # "despite"/"although": the concessive clause weighs less
-    for i in range(n):
-        k = _phrase_at(tokens, i, rs["concessive"])
+    concessive = rs["concessive"]
+    for i in [i for i, t in enumerate(tokens) if t in concessive]:
+        k = _phrase_at(tokens, i, concessive)
         if not k or (tokens[i] == "while" and i > 0 and tokens[i - 1] != ","):
             continue
-        word = " ".join(tokens[i:i + k])
+        clause_note = f"in '{' '.join(tokens[i:i + k])}' clause ×{rs['minor']}"
         for j in range(i + k, n):
-            if tokens[j] in {",", ";", "—", "–"}:
+            if tokens[j] in _CONCESSIVE_ENDS:
                 break
-            factor[j], note[j] = rs["minor"], f"in '{word}' clause ×{rs['minor']}"
+            factor[j], note[j] = rs["minor"], clause_note
     hedge = [""] * n
-    for i in range(n):
-        k = _phrase_at(tokens, i, rs["hedge"])
+    hedges = rs["hedge"]
+    for i in [i for i, t in enumerate(tokens) if t in hedges]:
+        k = _phrase_at(tokens, i, hedges)
         if k:
             for j in range(i, n):
                 if clause[j] != clause[i]:
@@ -155,22 +171,23 @@ def _modifiers(tokens: list[str]) -> tuple[list[float], list[str], list[int], li
     return factor, note, clause, hedge
 
 
-def score_lexicon_sentence(text: str, dimension: str, path: str | None = None) -> tuple[float, list[str]]:
-    """Score one sentence on one dimension; return (score, evidence items)."""
-    hits = _match_terms(text, dimension, path)
+def _score_hits(text: str, hits: list[tuple]) -> tuple[float, list[str]]:
+    """Score one sentence from its lexicon hits (:func:`_match_terms`); return (score, evidence items)."""
     if not hits:  # no lexicon term: nothing to modify
         return 0.0, []
     rs = load_rule_sets()
     spans = [(m.start(), m.end(), m.group(0).lower()) for m in TOKEN.finditer(text)]
     tokens = ["not" if t.endswith(("n't", "n’t")) else t for _, _, t in spans]
+    ends = [e for _, e, _ in spans]
     factor, note, clause, hedge = _modifiers(tokens)
+    negators = rs["neg"]
     total, evidence = 0.0, []
     for s, e, surface, category, value in hits:
-        idx = next((i for i, sp in enumerate(spans) if sp[1] > s), len(spans) - 1)
+        idx = min(bisect_right(ends, s), len(spans) - 1)  # the first token ending after the hit starts
         effects, v = [], value
         negs = 0
         for j in range(max(0, idx - rs["window"]), idx):
-            if clause[j] == clause[idx] and _phrase_at(tokens, j, rs["neg"]):
+            if clause[j] == clause[idx] and tokens[j] in negators and _phrase_at(tokens, j, negators):
                 negs += 1
                 effects.append(f"negated by '{tokens[j]}' ×{rs['neg_factor']}")
         v *= rs["neg_factor"] ** negs
@@ -184,3 +201,39 @@ def score_lexicon_sentence(text: str, dimension: str, path: str | None = None) -
         evidence.append(f"{surface} [{category} {value:+.1f}"
                         + ("; " + "; ".join(effects) if effects else "") + f"] = {v:+.2f}")
     return round(math.tanh(total / 1.5), 3), evidence
+
+
+def score_lexicon_sentence(text: str, dimension: str, path: str | None = None) -> tuple[float, list[str]]:
+    """Score one sentence on one dimension; return (score, evidence items)."""
+    return _score_hits(text, _match_terms(text, dimension, path))
+
+
+def score_lexicon_many(index: TextIndex, dimension: str, path: str | None = None,
+                       among: list[int] | None = None) -> list[tuple[float, list[str]]]:
+    """:func:`score_lexicon_sentence` of every text of a chunk (or of the texts ``among``).
+
+    Parameters
+    ----------
+    index : TextIndex
+        The chunk's texts.
+    dimension : {"relations", "us"}
+    path : str, optional
+        Alternative lexicon CSV.
+    among : list of int, optional
+        Positions of the texts to score; the others get ``(0.0, [])``.
+
+    Returns
+    -------
+    list of (float, list of str)
+        Per text, the score and evidence items.
+    """
+    patterns = _lexicon_patterns(path).get(dimension)
+    out: list[tuple[float, list[str]]] = [(0.0, []) for _ in range(len(index))]
+    if patterns is None:
+        return out
+    hits = non_overlapping_many(index, patterns)
+    for i in range(len(index)) if among is None else among:
+        if hits[i]:
+            out[i] = _score_hits(index.texts[i],
+                                 [(s, e, surface, category, value) for s, e, surface, (category, value) in hits[i]])
+    return out

@@ -7,14 +7,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sinojp.measures.actors import detect_targets
-from sinojp.measures.stance.documents import Aggregation, aggregate_sentences, weigh_by_position
+from sinojp.measures.actors import detect_targets_many
+from sinojp.measures.stance.documents import Aggregation, aggregate_targets, weigh_by_position
 from sinojp.measures.stance.features import find_interview_sentences
 from sinojp.measures.stance.learned import load_stance_models, predict_learned
-from sinojp.measures.stance.lexicon import load_rule_sets, score_lexicon_sentence
+from sinojp.measures.stance.lexicon import load_rule_sets, score_lexicon_many
 from sinojp.measures.stance.supervised import ANNOTATIONS, explain_supervised, predict_scores, trained_models
 from sinojp.measures.stance.vader import explain_vader, score_vader
 from sinojp.measures.voices import is_attributed
+from sinojp.text.textmatch import TextIndex
 
 #: the learned model (validated on held-out sites of the development corpus; see docs and REPORT)
 DEFAULT_METHOD = "learned"
@@ -72,14 +73,42 @@ def label_scores(scores, threshold: float = THRESHOLD, dead_zone: float | None =
     return np.where(s > cut, 1, np.where(s < -cut, -1, 0)).astype(int)
 
 
-def _learned_rows(sents: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
-    p = predict_learned(sents)
+def _learned_rows(sents: pd.DataFrame, index: TextIndex, targets: list[dict]) -> tuple[pd.DataFrame, list[str]]:
+    p = predict_learned(sents, index=index, targets=targets)
     evidence = []
-    for r in p.itertuples(index=False):
-        rel = (f"relations: P(+1)-P(-1) {r.relations_stance:+.3f}, class {int(r.relations_label):+d}"
-               f" [{r.relations_push}" + (f"; lexicon: {r.relations_lexicon}" if r.relations_lexicon else "") + "]")
-        evidence.append(rel + ("; " + r.us_evidence if r.us_evidence else ""))
+    for stance, label, push, lexicon, us_evidence in zip(
+            p["relations_stance"].tolist(), p["relations_label"].tolist(), p["relations_push"].tolist(),
+            p["relations_lexicon"].tolist(), p["us_evidence"].tolist()):
+        rel = (f"relations: P(+1)-P(-1) {stance:+.3f}, class {int(label):+d}"
+               f" [{push}" + (f"; lexicon: {lexicon}" if lexicon else "") + "]")
+        evidence.append(rel + ("; " + us_evidence if us_evidence else ""))
     return p, evidence
+
+
+def _baseline_rows(method: str, texts: list[str], index: TextIndex, is_us: np.ndarray, lexicon_path: str | None,
+                   annotations_path: str | Path | None, random_state: int) -> tuple[list, list, list[str]]:
+    """Relations and us scores and the evidence of each sentence under a baseline method."""
+    if method == "lexicon":
+        us_rows = np.flatnonzero(is_us).tolist()
+        rel = score_lexicon_many(index, "relations", lexicon_path)
+        us = score_lexicon_many(index, "us", lexicon_path, among=us_rows)
+        evidence = ["; ".join([f"relations: {e}" for e in r_ev] + [f"us: {e}" for e in u_ev])
+                    for (_, r_ev), (_, u_ev) in zip(rel, us)]
+        return [r for r, _ in rel], [u if flag else 0.0 for (u, _), flag in zip(us, is_us.tolist())], evidence
+    if method == "vader":
+        r = [score_vader(text) for text in texts]
+        evidence = [explain_vader(text, score) if score else "" for text, score in zip(texts, r)]
+        return r, [score if flag else 0.0 for score, flag in zip(r, is_us.tolist())], evidence
+    models = trained_models(str(annotations_path or ANNOTATIONS), random_state)
+    rel = predict_scores(models["relations"], texts)
+    us = predict_scores(models["us"], texts)
+    ev_rel = explain_supervised(models["relations"], texts)
+    ev_us = explain_supervised(models["us"], texts)
+    r = [float(x) for x in rel]
+    u = [float(x) if flag else 0.0 for x, flag in zip(us, is_us.tolist())]
+    evidence = [f"relations P(+1)-P(-1) {ri:+.3f} [{er}]" + (f"; us P(+1)-P(-1) {ui:+.3f} [{eu}]" if flag else "")
+                for ri, ui, er, eu, flag in zip(r, u, ev_rel, ev_us, is_us.tolist())]
+    return r, u, evidence
 
 
 def score_sentences(sentences: pd.DataFrame, method: str = DEFAULT_METHOD, *,
@@ -117,48 +146,29 @@ def score_sentences(sentences: pd.DataFrame, method: str = DEFAULT_METHOD, *,
         raise ValueError(f"method must be one of {METHODS}")
     sents = sentences.sort_values(["doc_id", "sent_id"], kind="mergesort").reset_index(drop=True)
     texts = sents["text"].astype(str).tolist()
-    targets = [detect_targets(t) for t in texts]
+    index = TextIndex(texts)
+    targets = detect_targets_many(index)
     nan = np.full(len(sents), np.nan)
     probs = {"relations_p_neg": nan, "relations_p_neu": nan, "relations_p_pos": nan}
     if method == "learned":
-        learned, learned_ev = _learned_rows(sents)
+        learned, evidence = _learned_rows(sents, index, targets)
         probs = {k: learned[k].to_numpy(float) for k in probs}
-    elif method == "supervised":
-        models = trained_models(str(annotations_path or ANNOTATIONS), random_state)
-        rel = predict_scores(models["relations"], texts)
-        us = predict_scores(models["us"], texts)
-        ev_rel = explain_supervised(models["relations"], texts)
-        ev_us = explain_supervised(models["us"], texts)
-    in_turn = find_interview_sentences(sents)
-    rows = []
-    for i, (doc_id, sent_id, text, t) in enumerate(zip(sents["doc_id"], sents["sent_id"], texts, targets)):
-        is_us = t["is_us_target"]
-        if method == "learned":
-            r, u = float(learned.at[i, "relations_stance"]), float(learned.at[i, "us_stance"])
-            is_us = bool(learned.at[i, "us_target"])
-            evidence = learned_ev[i]
-        elif method == "lexicon":
-            r, r_ev = score_lexicon_sentence(text, "relations", lexicon_path)
-            u, u_ev = score_lexicon_sentence(text, "us", lexicon_path) if is_us else (0.0, [])
-            evidence = "; ".join([f"relations: {e}" for e in r_ev] + [f"us: {e}" for e in u_ev])
-        elif method == "vader":
-            r = score_vader(text)
-            u = r if is_us else 0.0
-            evidence = explain_vader(text, r) if r else ""
-        else:
-            r, u = float(rel[i]), float(us[i]) if is_us else 0.0
-            evidence = f"relations P(+1)-P(-1) {r:+.3f} [{ev_rel[i]}]" + (
-                f"; us P(+1)-P(-1) {u:+.3f} [{ev_us[i]}]" if is_us else "")
-        attributed = is_attributed(text) or bool(in_turn[i])
-        tags = [f"targets: {t['actors'] or '-'}"] + (["attributed"] if attributed else [])
-        rows.append({"doc_id": doc_id, "sent_id": sent_id,
-                     "relations_stance": float(r), "us_stance": float(u),
-                     "is_relations_target": bool(t["is_relations_target"]),
-                     "relations_relevance": float(t["relations_relevance"]),
-                     "is_us_target": bool(is_us), "attributed": attributed,
-                     "evidence": (evidence + " | " if evidence else "") + "; ".join(tags),
-                     "method": method})
-    out = pd.DataFrame(rows, columns=SENTENCE_COLUMNS[:10])
+        r, u = learned["relations_stance"].tolist(), learned["us_stance"].tolist()
+        is_us = learned["us_target"].to_numpy(bool)
+        attributed = learned["attributed"].to_numpy(bool)
+    else:
+        is_us = np.array([t["is_us_target"] for t in targets], dtype=bool).reshape(len(texts))
+        r, u, evidence = _baseline_rows(method, texts, index, is_us, lexicon_path, annotations_path, random_state)
+        attributed = np.array([is_attributed(t) for t in texts], dtype=bool).reshape(len(texts)) | \
+            find_interview_sentences(sents)
+    evidence = [(ev + " | " if ev else "") + f"targets: {t['actors'] or '-'}" + ("; attributed" if a else "")
+                for ev, t, a in zip(evidence, targets, attributed.tolist())]
+    out = pd.DataFrame({"doc_id": sents["doc_id"].tolist(), "sent_id": sents["sent_id"].tolist(),
+                        "relations_stance": [float(x) for x in r], "us_stance": [float(x) for x in u],
+                        "is_relations_target": [bool(t["is_relations_target"]) for t in targets],
+                        "relations_relevance": [float(t["relations_relevance"]) for t in targets],
+                        "is_us_target": is_us.tolist(), "attributed": attributed.tolist(),
+                        "evidence": evidence, "method": [method] * len(sents)}, columns=SENTENCE_COLUMNS[:10])
     if method == "learned":
         out["relations_label"] = learned["relations_label"].to_numpy(int)
         out["us_label"] = learned["us_label"].to_numpy(int)
@@ -225,22 +235,31 @@ def weigh_sentences(sentence_scores: pd.DataFrame, dimension: str = "relations")
     return (w * (s[col].abs() >= 0.05)).rename("weight")
 
 
-def _evidence_text(s: pd.DataFrame, weight: np.ndarray, bearing: np.ndarray, dimension: str, n: int = 3) -> dict:
-    """doc_id -> "sent_id:contribution [evidence]" of the largest contributions, ``" | "``-joined."""
-    contrib = s[f"{dimension}_stance"].to_numpy(float) * weight
+def _evidence_heads(s: pd.DataFrame) -> np.ndarray:
+    """Each sentence's evidence before its ``" | "`` (the words and features, without the targets)."""
+    return s["evidence"].astype(str).str.split(" | ", n=1, regex=False).str[0].to_numpy()
+
+
+def _evidence_text(doc_rows: dict, sent_id: list[int], heads: np.ndarray, contrib: np.ndarray,
+                   bearing: np.ndarray, n: int = 3) -> dict:
+    """doc_id -> "sent_id:contribution [evidence]" of the largest contributions, ``" | "``-joined.
+
+    ``doc_rows`` maps each doc_id to its rows (``groupby(...).indices``); ``contrib`` is the stance
+    times the shown weight of each row.
+    """
     out = {}
-    ev = s["evidence"].astype(str).str.split(" | ", n=1, regex=False).str[0].to_numpy()
-    for doc_id, idx in s.groupby("doc_id", sort=False).indices.items():
+    for doc_id, idx in doc_rows.items():
         idx = idx[bearing[idx]]
         if len(idx):
-            top = idx[np.argsort(-np.abs(contrib[idx]), kind="mergesort")[:n]]
-            out[doc_id] = " | ".join(f"{int(s['sent_id'].iat[i])}:{contrib[i]:+.2f} [{ev[i]}]" for i in top)
+            top = idx[np.argsort(-np.abs(contrib[idx]), kind="mergesort")[:n]].tolist()
+            out[doc_id] = " | ".join(f"{sent_id[i]}:{contrib[i]:+.2f} [{heads[i]}]" for i in top)
     return out
 
 
-def _score_one_method(s: pd.DataFrame, n_boot: int, prior: float, threshold: float, random_state: int) -> pd.DataFrame:
+def _targets(s: pd.DataFrame, prior: float, threshold: float) -> dict[str, tuple]:
+    """dimension -> ``(score, bearing, weight, agg, counted)``, the arguments of ``aggregate_sentences``."""
     learned = _learned(s)
-    doc = None
+    targets = {}
     for dim in ("relations", "us"):
         if learned:
             agg = load_stance_models().aggregation[dim]
@@ -251,14 +270,26 @@ def _score_one_method(s: pd.DataFrame, n_boot: int, prior: float, threshold: flo
             agg = Aggregation(attribution=1.0, lead=1.0, prior=prior, mode="evidence", lo=-threshold, hi=threshold)
             weight = weigh_sentences(s, dim).to_numpy(float)
             bearing, counted = weight > 0, None
-        d = aggregate_sentences(s["doc_id"].to_numpy(), s[f"{dim}_stance"].to_numpy(float), bearing, weight, agg,
-                                counted, n_boot=n_boot, random_state=random_state)
+        targets[dim] = (s[f"{dim}_stance"].to_numpy(float), bearing, weight, agg, counted)
+    return targets
+
+
+def _score_one_method(s: pd.DataFrame, n_boot: int, prior: float, threshold: float, random_state: int) -> pd.DataFrame:
+    targets = _targets(s, prior, threshold)
+    scored = aggregate_targets(s["doc_id"].to_numpy(), list(targets.values()), n_boot=n_boot,
+                               random_state=random_state)
+    doc_rows = s.groupby("doc_id", sort=False).indices
+    sent_id = [int(i) for i in s["sent_id"].to_numpy()]
+    heads = _evidence_heads(s)
+    doc = None
+    for (dim, (score, bearing, *_)), d in zip(targets.items(), scored):
         shown = weigh_sentences(s, dim).to_numpy(float)
         d = pd.DataFrame({"doc_id": d["doc_id"], f"{dim}_stance": d["score"].round(4),
                           f"{dim}_ci_low": d["ci_low"].round(4), f"{dim}_ci_high": d["ci_high"].round(4),
                           f"n_{dim}_sentences": d["n_evidence"], f"{dim}_label": d["label"],
                           f"{dim}_n_evidence": d["n_evidence"]})
-        d[f"{dim}_evidence"] = d["doc_id"].map(_evidence_text(s, shown, bearing, dim)).fillna("").astype(str)
+        evidence = _evidence_text(doc_rows, sent_id, heads, score * shown, bearing)
+        d[f"{dim}_evidence"] = d["doc_id"].map(evidence).fillna("").astype(str)
         doc = d if doc is None else doc.merge(d, on="doc_id", how="outer")
     doc["us_n_target"] = doc["doc_id"].map(s.groupby("doc_id", sort=False)["is_us_target"].sum()).astype(int)
     doc["method"] = s["method"].iloc[0] if "method" in s else ""
