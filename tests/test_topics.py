@@ -280,3 +280,59 @@ def test_plots_draw_every_algorithm_and_topic(seed_model, sample_model, sample):
     group = plot_group_prevalence(estimate_prevalence(sample_model, docs, n_boot=20))
     assert len(group.axes[0].get_legend().get_texts()) == docs["outlet_origin"].nunique()
     matplotlib.pyplot.close("all")
+
+
+def test_block_lda_digamma_is_scikit_learns_bit_for_bit():
+    from sklearn.decomposition._online_lda_fast import _dirichlet_expectation_2d
+
+    from sinojp.topics.lda import dirichlet_expectation
+
+    x = np.concatenate([np.logspace(-8, 4, 5000), np.random.default_rng(0).uniform(0, 50, 5000)])
+    alpha = np.stack([x, x[::-1], np.full_like(x, 0.3)], axis=1)
+    assert np.array_equal(dirichlet_expectation(alpha), _dirichlet_expectation_2d(alpha))
+
+
+@pytest.mark.parametrize("method", ["batch", "online"])
+def test_block_lda_fits_what_scikit_learns_lda_fits_on_the_seeds(seeds, method):
+    """Same algorithm, random draws and stopping rule: only the order of floating-point sums differs."""
+    from sklearn.decomposition import LatentDirichletAllocation
+
+    from sinojp.topics.lda import BlockLDA
+
+    counts = build_vocabulary(seeds.paragraphs["text"].tolist()).counts.astype(float)
+    options = dict(n_components=4, topic_word_prior=0.1, learning_method=method, random_state=3, max_iter=10,
+                   batch_size=32, total_samples=counts.shape[0])
+    theirs, ours = LatentDirichletAllocation(**options), BlockLDA(block_size=16, **options)
+    if method == "batch":
+        want, got = theirs.fit_transform(counts), ours.fit_transform(counts)
+    else:
+        for half in (slice(0, 40), slice(40, None)):
+            theirs.partial_fit(counts[half])
+            ours.partial_fit(counts[half])
+        want, got = theirs.transform(counts), ours.transform(counts)
+    np.testing.assert_allclose(ours.components_, theirs.components_, rtol=1e-9)
+    np.testing.assert_allclose(got, want, rtol=0, atol=1e-10)
+    assert not np.allclose(got, BlockLDA(**{**options, "random_state": 4}).fit_transform(counts), atol=1e-3)
+
+
+def test_selection_on_a_sample_prunes_only_candidates_clearly_worse(sample):
+    """On a sample of a larger corpus, stability is measured only for candidates in contention."""
+    from sinojp.topics.select import find_contenders, select_model
+
+    paragraphs, _ = sample
+    vocab = build_vocabulary(paragraphs["text"].tolist())
+    settings = TopicSettings(k_range=(2, 3, 4, 5), n_seeds=3, heldout_share=0.0)
+    full, _ = select_model(vocab.counts, vocab.terms, random_state=0, settings=settings)
+    pruned, fitted = select_model(vocab.counts, vocab.terms, random_state=0, settings=settings, prune=True)
+    assert "pruned" not in full and pruned["pruned"].any() and not pruned["pruned"].all()
+    same = ["algorithm", "k", "npmi", "npmi_se", "exclusivity", "diversity"]
+    pd.testing.assert_frame_equal(pruned[same], full[same])  # the reference fits are the same fits
+    kept = pruned[~pruned["pruned"]]
+    assert kept["stability"].notna().all() and pruned.loc[pruned["pruned"], "stability"].isna().all()
+    np.testing.assert_array_equal(kept["stability"], full.loc[kept.index, "stability"])
+    assert not pruned.loc[pruned["pruned"], ["eligible", "chosen"]].any().any()
+    assert (find_contenders(full, settings) == ~pruned["pruned"]).all()
+    best = full.loc[full["diversity"] >= settings.min_diversity, "npmi"].max()
+    assert (pruned.loc[pruned["pruned"], "npmi"] < best).all()
+    assert all(len(fitted[(a, k)][2]) == (0 if p else settings.n_seeds - 1)
+               for a, k, p in pruned[["algorithm", "k", "pruned"]].itertuples(index=False))

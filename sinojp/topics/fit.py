@@ -394,8 +394,10 @@ def fit_topics_blocks(
     if counts.shape[0] > topic_settings.selection_max_units:
         rng = np.random.default_rng([random_state, 0])
         sel_counts = counts[np.sort(rng.choice(counts.shape[0], topic_settings.selection_max_units, replace=False))]
+    # on a sample of a larger corpus, candidates clearly worse after one fit are not refitted for stability
     selection, fitted = select_model(
-        sel_counts, terms, [algorithm] if algorithm else None, [k] if k else None, random_state, topic_settings, n_jobs
+        sel_counts, terms, [algorithm] if algorithm else None, [k] if k else None, random_state, topic_settings, n_jobs,
+        prune=sel_counts is not counts,
     )
     chosen = selection[selection["chosen"]].iloc[0]
     algo, k_chosen = str(chosen["algorithm"]), int(chosen["k"])

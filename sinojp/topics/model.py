@@ -10,10 +10,11 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 from scipy.stats import rankdata
-from sklearn.decomposition import NMF, LatentDirichletAllocation, MiniBatchNMF
+from sklearn.decomposition import NMF, MiniBatchNMF
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_extraction.text import TfidfTransformer
 
+from sinojp.topics.lda import BlockLDA
 from sinojp.topics.settings import ALGORITHMS, TopicSettings
 from sinojp.topics.vocabulary import (
     Vocabulary,
@@ -127,12 +128,11 @@ def _fit_lda(counts: sparse.csr_matrix, k: int, random_state: int, settings: Top
     n = counts.shape[0]
     common = dict(n_components=k, topic_word_prior=settings.lda_topic_word_prior, random_state=random_state)
     if not online:
-        model = LatentDirichletAllocation(learning_method="batch", max_iter=settings.lda_max_iter, **common)
+        model = BlockLDA(learning_method="batch", max_iter=settings.lda_max_iter, block_size=settings.block_size, **common)
         theta = model.fit_transform(counts)
         return model.components_, theta, model.transform
-    model = LatentDirichletAllocation(
-        learning_method="online", batch_size=settings.batch_size, total_samples=n, learning_offset=10.0, **common
-    )
+    model = BlockLDA(learning_method="online", batch_size=settings.batch_size, total_samples=n, learning_offset=10.0,
+                     block_size=settings.block_size, **common)
     rng = np.random.default_rng(random_state)
     blocks = row_blocks(n, settings.block_size)
     for _ in range(settings.online_passes):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -66,7 +66,7 @@ def compute_exclusivity(topic_term: np.ndarray, top: np.ndarray) -> float:
 
 def evaluate_candidate(
     counts: sparse.csr_matrix, terms: np.ndarray, algorithm: str, k: int, random_state: int = 0,
-    settings: TopicSettings = TopicSettings(),
+    settings: TopicSettings = TopicSettings(), stability: bool = True,
 ) -> tuple[dict, FittedModel, np.ndarray, list]:
     """Fit one candidate ``n_seeds`` times and measure held-out NPMI, exclusivity, diversity and stability.
 
@@ -85,6 +85,9 @@ def evaluate_candidate(
     random_state : int
         Seed of the reference run (further runs use ``random_state + s`` on seeded subsamples).
     settings : TopicSettings
+    stability : bool
+        False: fit the reference run only (``stability`` NaN, no further runs); see
+        :func:`measure_stability`.
 
     Returns
     -------
@@ -99,13 +102,6 @@ def evaluate_candidate(
     reference = fit_model(fit_counts, algorithm, k, random_state, settings)
     ref_idx = rank_terms(reference.topic_term, settings.n_top)
     ref_terms = [list(terms[i]) for i in ref_idx]
-    others = []
-    for s in range(1, settings.n_seeds):
-        rng = np.random.default_rng([random_state, s])
-        rows = _subsample(fit_counts.shape[0], settings.stability_subsample, rng, minimum=k + 1)
-        run = fit_model(fit_counts[rows], algorithm, k, random_state + s, settings)
-        others.append([list(terms[i]) for i in rank_terms(run.topic_term, settings.n_top)])
-    overall, per_topic = compute_stability(ref_terms, others)
     per_topic_npmi = compute_topic_npmi(counts[held] if len(held) else counts, ref_idx)
     row = {
         "algorithm": algorithm,
@@ -114,16 +110,78 @@ def evaluate_candidate(
         "npmi_se": float(np.nanstd(per_topic_npmi, ddof=1) / np.sqrt(k)),
         "exclusivity": compute_exclusivity(reference.topic_term, ref_idx),
         "diversity": compute_diversity(ref_terms),
-        "stability": overall,
+        "stability": np.nan,
         "npmi_on": "held-out" if len(held) else "fitted",
     }
+    if not stability:
+        return row, reference, np.full(k, np.nan), []
+    row["stability"], per_topic, others = measure_stability(counts, terms, reference, random_state, settings)
     return row, reference, per_topic, others
+
+
+def measure_stability(counts: sparse.csr_matrix, terms: np.ndarray, reference: FittedModel, random_state: int = 0,
+                      settings: TopicSettings = TopicSettings()) -> tuple[float, np.ndarray, list]:
+    """Stability of a candidate's reference run against ``n_seeds - 1`` runs on seeded subsamples.
+
+    Parameters
+    ----------
+    counts : sparse matrix
+        Paragraph-by-term counts of the selection (the held-out paragraphs are left out again).
+    terms : ndarray
+    reference : FittedModel
+        The candidate's reference run (:func:`evaluate_candidate`).
+    random_state : int
+    settings : TopicSettings
+
+    Returns
+    -------
+    (stability, per_topic_stability, other_runs)
+    """
+    fit_rows, held = split_heldout(counts.shape[0], settings.heldout_share, random_state)
+    fit_counts = counts[fit_rows] if len(held) else counts
+    ref_terms = [list(terms[i]) for i in rank_terms(reference.topic_term, settings.n_top)]
+    others = []
+    for s in range(1, settings.n_seeds):
+        rng = np.random.default_rng([random_state, s])
+        rows = _subsample(fit_counts.shape[0], settings.stability_subsample, rng, minimum=reference.k + 1)
+        run = fit_model(fit_counts[rows], reference.algorithm, reference.k, random_state + s, settings)
+        others.append([list(terms[i]) for i in rank_terms(run.topic_term, settings.n_top)])
+    overall, per_topic = compute_stability(ref_terms, others)
+    return overall, per_topic, others
+
+
+def find_contenders(selection: pd.DataFrame, settings: TopicSettings = TopicSettings(), z: float = 2.0) -> pd.Series:
+    """Candidates not clearly worse than the best: the ones whose stability is worth measuring.
+
+    A candidate is clearly worse when its held-out NPMI lies more than ``z`` standard errors of the
+    difference below the best candidate's, or when its diversity misses ``settings.min_diversity``
+    while another's reaches it (it could not be chosen whatever its stability).
+
+    Parameters
+    ----------
+    selection : DataFrame
+        ``npmi, npmi_se, diversity`` per candidate (reference runs of :func:`evaluate_candidate`).
+    settings : TopicSettings
+    z : float
+
+    Returns
+    -------
+    Series of bool
+        On the index of ``selection``.
+    """
+    diverse = selection["diversity"] >= settings.min_diversity
+    pool = selection[diverse] if diverse.any() else selection
+    best = pool["npmi"].idxmax()
+    se = np.sqrt(selection["npmi_se"].fillna(0.0) ** 2 + (selection.at[best, "npmi_se"] or 0.0) ** 2)
+    close = selection["npmi"] >= selection.at[best, "npmi"] - z * se
+    return close & (diverse if diverse.any() else True)
 
 
 def choose_model(selection: pd.DataFrame, settings: TopicSettings = TopicSettings()) -> pd.DataFrame:
     """Apply the selection rule to candidate models; adds ``eligible``, ``rank_sum`` and ``chosen``.
 
-    A candidate is eligible when its stability (a missing value counts as 1) reaches
+    A candidate marked ``pruned`` (:func:`select_model`) is never eligible nor chosen. Another is
+    eligible when its stability (a missing value counts as 1) reaches
     ``settings.min_stability`` and its diversity ``settings.min_diversity``. Within the eligible
     candidates (all of them when none is eligible) the ranks of NPMI and of stability, both
     largest first, are summed; the smallest rank sum wins, ties going to the higher NPMI, then the
@@ -154,8 +212,9 @@ def choose_model(selection: pd.DataFrame, settings: TopicSettings = TopicSetting
     """
     table = selection.copy()
     stab = table["stability"].fillna(1.0)
-    table["eligible"] = (stab >= settings.min_stability) & (table["diversity"] >= settings.min_diversity)
-    pool = table[table["eligible"]] if table["eligible"].any() else table
+    live = ~table["pruned"].astype(bool) if "pruned" in table else pd.Series(True, index=table.index)
+    table["eligible"] = (stab >= settings.min_stability) & (table["diversity"] >= settings.min_diversity) & live
+    pool = table[table["eligible"]] if table["eligible"].any() else table[live]
     ranks = pool["npmi"].rank(ascending=False) + pool["stability"].fillna(1.0).rank(ascending=False)
     table["rank_sum"] = ranks
     ordered = table.loc[pool.index].assign(neg_npmi=-pool["npmi"])
@@ -164,19 +223,29 @@ def choose_model(selection: pd.DataFrame, settings: TopicSettings = TopicSetting
     return table
 
 
-def _evaluate_limited(limits: dict[str, int] | None, counts: sparse.csr_matrix, terms: np.ndarray, algorithm: str,
-                      k: int, random_state: int, settings: TopicSettings) -> tuple[dict, FittedModel, np.ndarray, list]:
-    """:func:`evaluate_candidate` under the caller's BLAS / OpenMP thread limits (for worker processes)."""
+def _limited(limits: dict[str, int] | None, func: Callable, *args: object) -> object:
+    """``func(*args)`` under the caller's BLAS / OpenMP thread limits (for worker processes)."""
     from threadpoolctl import threadpool_limits
 
     with threadpool_limits(limits=limits):
-        return evaluate_candidate(counts, terms, algorithm, k, random_state, settings)
+        return func(*args)
+
+
+def _map(func: Callable, calls: list[tuple], n_jobs: int) -> list:
+    """``[func(*args) for args in calls]``, in joblib worker processes when ``n_jobs`` > 1."""
+    if n_jobs == 1 or len(calls) < 2:
+        return [func(*args) for args in calls]
+    from joblib import Parallel, delayed
+    from threadpoolctl import threadpool_info
+
+    limits = {info["user_api"]: info["num_threads"] for info in threadpool_info()}
+    return Parallel(n_jobs=n_jobs)(delayed(_limited)(limits, func, *args) for args in calls)
 
 
 def select_model(
     counts: sparse.csr_matrix, terms: np.ndarray, algorithms: Sequence[str] | None = None,
     k_values: Sequence[int] | None = None, random_state: int = 0, settings: TopicSettings = TopicSettings(),
-    n_jobs: int = 1,
+    n_jobs: int = 1, prune: bool = False,
 ) -> tuple[pd.DataFrame, dict[tuple[str, int], tuple[FittedModel, np.ndarray, list]]]:
     """Evaluate all candidates and choose one; widen the range of k when the choice sits at its top.
 
@@ -196,13 +265,19 @@ def select_model(
         Candidates evaluated at once, in joblib worker processes (1: one after the other, here).
         Every fit has its own seed and runs under this process's thread limits, so the result
         does not depend on ``n_jobs``.
+    prune : bool
+        Fit every candidate once first and measure stability (``n_seeds - 1`` further fits) only
+        for those :func:`find_contenders` keeps; the others are marked ``pruned`` and cannot be
+        chosen. The pipeline prunes when the selection runs on a sample of a larger corpus.
 
     Returns
     -------
     (selection, fitted)
-        The selection table (rounded to 3 decimals, with ``eligible``, ``chosen`` and ``widened``:
-        True for candidates added because the choice was at the top of the range) and, keyed by
-        (algorithm, k), each candidate's reference model, per-topic stability and further runs.
+        The selection table (rounded to 3 decimals, with ``eligible``, ``chosen``, ``widened``:
+        True for candidates added because the choice was at the top of the range, and, when
+        pruning, ``pruned``)
+        and, keyed by (algorithm, k), each candidate's reference model, per-topic stability and
+        further runs.
     """
     algorithms = tuple(algorithms or settings.algorithms)
     n_units = counts.shape[0]
@@ -213,16 +288,18 @@ def select_model(
     ks = usable(k_values or settings.k_range)
     if not ks:
         raise ValueError(f"No usable number of topics for {n_units} paragraphs and {counts.shape[1]} terms.")
-    rows: list[dict] = []
+    rows: dict[tuple[str, int], dict] = {}
     fitted: dict = {}
     widened: set[int] = set()
     while True:
         candidates = [(a, k) for a in algorithms for k in ks if (a, k) not in fitted]
-        evaluated = _evaluate_all(counts, terms, candidates, random_state, settings, n_jobs)
-        for candidate, (row, model, per_topic, others) in zip(candidates, evaluated):
-            rows.append({**row, "widened": candidate[1] in widened})
+        calls = [(counts, terms, a, k, random_state, settings, not prune) for a, k in candidates]
+        for candidate, (row, model, per_topic, others) in zip(candidates, _map(evaluate_candidate, calls, n_jobs)):
+            rows[candidate] = {**row, "widened": candidate[1] in widened, **({"pruned": False} if prune else {})}
             fitted[candidate] = (model, per_topic, others)
-        table = choose_model(pd.DataFrame(rows).round(
+        if prune:
+            _measure_contenders(rows, fitted, counts, terms, random_state, settings, n_jobs)
+        table = choose_model(pd.DataFrame(list(rows.values())).round(
             {"npmi": 3, "npmi_se": 3, "exclusivity": 3, "diversity": 3, "stability": 3}), settings)
         k_chosen = int(table.loc[table["chosen"], "k"].iloc[0])
         top = max(ks)
@@ -233,13 +310,15 @@ def select_model(
         ks = ks + more
 
 
-def _evaluate_all(counts: sparse.csr_matrix, terms: np.ndarray, candidates: list[tuple[str, int]], random_state: int,
-                  settings: TopicSettings, n_jobs: int) -> list:
-    if n_jobs == 1 or len(candidates) < 2:
-        return [evaluate_candidate(counts, terms, a, k, random_state, settings) for a, k in candidates]
-    from joblib import Parallel, delayed
-    from threadpoolctl import threadpool_info
-
-    limits = {info["user_api"]: info["num_threads"] for info in threadpool_info()}
-    return Parallel(n_jobs=n_jobs)(
-        delayed(_evaluate_limited)(limits, counts, terms, a, k, random_state, settings) for a, k in candidates)
+def _measure_contenders(rows: dict, fitted: dict, counts: sparse.csr_matrix, terms: np.ndarray, random_state: int,
+                        settings: TopicSettings, n_jobs: int) -> None:
+    """Measure the stability of every contender not yet measured; mark the others pruned (in place)."""
+    keys = list(rows)
+    contenders = find_contenders(pd.DataFrame([rows[c] for c in keys]), settings).to_numpy()
+    todo = [c for c, keep in zip(keys, contenders) if keep and np.isnan(rows[c]["stability"])]
+    calls = [(counts, terms, fitted[c][0], random_state, settings) for c in todo]
+    for c, (overall, per_topic, others) in zip(todo, _map(measure_stability, calls, n_jobs)):
+        rows[c]["stability"] = overall
+        fitted[c] = (fitted[c][0], per_topic, others)
+    for c, keep in zip(keys, contenders):
+        rows[c]["pruned"] = bool(np.isnan(rows[c]["stability"]) and not keep)
