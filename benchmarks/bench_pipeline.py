@@ -1,9 +1,11 @@
 """End-to-end throughput of the chunked pipeline on synthetic corpora of 1k, 10k and 100k articles.
 
-Each synthetic article is a JSONL row whose text reads like a scraped page: a headline, a share
-prompt, 6-14 paragraphs of 1-4 sentences drawn (fixed seed) mostly from one "theme" article of the
-shipped corpus (data/raw) and the development sample, the rest from any of them, and a copyright
-footer. For every size the script measures, in the same run:
+Each synthetic article is a JSONL row (Media Cloud's field names) built from real pages: the
+site, URL, outlet and page furniture of one labelled page of the development corpus or the
+sample (``../shared/corpora``, read at run time, never copied), and 6-14 real body paragraphs,
+70% from one "theme" article (a seed, development or sample article), the rest from any (fixed
+seed). Vocabulary, paragraph lengths and furniture are those of real pages, and the pages of a
+site repeat its furniture as a real crawl does. For every size the script measures, in the same run:
 
 * the wall time of ``sinojp.run`` (local engine) (read, clean, near-duplicates, Punkt, stance,
   frames, topics, all outputs written; no cache), articles per second;
@@ -34,6 +36,7 @@ import tempfile
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -47,44 +50,105 @@ from sinojp.corpus import iter_items
 from sinojp.pipeline.stages import clean_chunk
 
 ROOT = Path(__file__).resolve().parents[1]
-SAMPLE = ROOT.parent / "shared" / "corpora" / "news-sample" / "raw"
+SHARED = ROOT.parent / "shared" / "corpora"
+DEV, SAMPLE = SHARED / "dev", SHARED / "news-sample"
 
 
-def sentences_by_article() -> list[list[str]]:
-    """Cleaned sentences of each seed and sample article (five words or more)."""
-    sources = [ROOT / "data" / "raw"] + ([SAMPLE] if SAMPLE.exists() else [])
-    groups: list[list[str]] = []
-    for source in sources:
-        sents = prepare(source).sentences
-        for _, doc in sents.groupby("doc_id", sort=True):
-            kept = [t for t in doc["text"] if len(t.split()) >= 5]
-            if kept:
-                groups.append(kept)
-    return groups
+@dataclass
+class Page:
+    """What a synthetic article borrows from one real page: its site, furniture and body paragraphs."""
+
+    url: str
+    outlet: str
+    title: str
+    head: list[str] = field(default_factory=list)
+    inner: list[str] = field(default_factory=list)
+    tail: list[str] = field(default_factory=list)
+    paragraphs: list[str] = field(default_factory=list)
 
 
-def write_corpus(groups: list[list[str]], n_articles: int, path: Path, random_state: int = 0) -> None:
-    """Write ``n_articles`` synthetic scraped articles as a JSONL export."""
+def _line_numbers(value: str) -> set[int]:
+    return {int(v) for v in str(value).split("|") if v.strip().isdigit()}
+
+
+def labelled_pages(root: Path) -> list[Page]:
+    """Pages of a labelled corpus (the development corpus or the sample), split by their line labels.
+
+    Boilerplate lines before the first body line are the page's head, after the last its tail, and
+    between body lines its inner furniture; headings are left out; body lines are paragraphs.
+    """
+    meta = pd.read_csv(root / "metadata.csv", dtype=str, keep_default_na=False).set_index("doc_id")
+    labels = pd.read_csv(root / "labels.csv", dtype=str, keep_default_na=False)
+    pages = []
+    for rec in labels.to_dict("records"):
+        m = meta.loc[rec["doc_id"]]
+        lines = (root / "raw" / f"{rec['doc_id']}.txt").read_text(encoding="utf-8").splitlines()
+        boiler, neutral = _line_numbers(rec["boilerplate_lines"]), _line_numbers(rec["neutral_lines"])
+        body = [i for i, line in enumerate(lines, 1) if line.strip() and i not in boiler and i not in neutral]
+        if not body:
+            continue
+        page = Page(url=m.get("url", ""), outlet=m.get("outlet", ""), title=m.get("title", ""))
+        for i, line in enumerate(lines, 1):
+            if not line.strip() or i in neutral:
+                continue
+            if i in boiler:
+                (page.head if i < body[0] else page.tail if i > body[-1] else page.inner).append(line)
+            else:
+                page.paragraphs.append(line)
+        pages.append(page)
+    return pages
+
+
+def seed_pages() -> list[Page]:
+    """The shipped seed articles as body paragraphs only (they carry no line labels)."""
+    docs = prepare(ROOT / "data" / "raw").documents
+    return [Page(url="", outlet="", title=str(rec["title"] or ""),
+                 paragraphs=[p for p in str(rec["text"]).split("\n\n") if p.strip()])
+            for rec in docs.to_dict("records")]
+
+
+def real_pages() -> list[Page]:
+    """Every real article at hand: the seeds, the development corpus and the sample (when present)."""
+    pages = seed_pages()
+    for root in (DEV, SAMPLE):
+        if (root / "labels.csv").exists():
+            pages.extend(labelled_pages(root))
+    return pages
+
+
+def write_corpus(pages: list[Page], n_articles: int, path: Path, random_state: int = 0) -> None:
+    """Write ``n_articles`` synthetic scraped articles as a JSONL export (Media Cloud's field names).
+
+    Each article takes the site, URL, outlet and page furniture (head, tail and, now and then, a
+    line of inner furniture between paragraphs) of one real labelled page, and 6-14 real body
+    paragraphs: 70% from one "theme" article, whose title it also takes, the rest from any article.
+    So the vocabulary, the paragraph lengths and the furniture are those of real pages, and pages of
+    one site repeat their furniture as real crawls do.
+    """
     rng = np.random.default_rng(random_state)
-    everything = [s for g in groups for s in g]
+    templates = [p for p in pages if p.url]
+    everything = [para for p in pages for para in p.paragraphs]
     with path.open("w", encoding="utf-8") as handle:
         for i in range(n_articles):
-            theme = groups[rng.integers(len(groups))]
-            paras = []
+            site = templates[rng.integers(len(templates))]
+            theme = pages[rng.integers(len(pages))]
+            body: list[str] = []
             for _ in range(rng.integers(6, 15)):
-                picks = [theme[rng.integers(len(theme))] if rng.random() < 0.7 else everything[rng.integers(len(everything))]
-                         for _ in range(rng.integers(1, 5))]
-                paras.append(" ".join(picks))
-            headline = " ".join(theme[rng.integers(len(theme))].split()[:9]).rstrip(".,;:")
-            text = "\n\n".join([headline, "Share"] + paras + [f"Copyright {2020 + i % 6} Example Wire. All rights reserved."])
-            row = {"stories_id": f"syn{i:07d}", "title": headline, "text": text,
-                   "publish_date": f"2025-{1 + i % 12:02d}-{1 + i % 28:02d}", "media_name": "Example Wire"}
+                pool = theme.paragraphs if rng.random() < 0.7 else everything
+                body.append(pool[rng.integers(len(pool))])
+                if site.inner and rng.random() < 0.15:
+                    body.append(site.inner[rng.integers(len(site.inner))])
+            title = theme.title or " ".join(body[0].split()[:9])
+            text = "\n".join(site.head + [title, ""] + ["\n\n".join(body), ""] + site.tail)
+            day = np.datetime64("2024-06-01") + int(rng.integers(0, 730))
+            row = {"stories_id": f"syn{i:07d}", "title": title, "text": text, "url": f"{site.url}#syn{i}",
+                   "publish_date": str(day), "media_name": site.outlet}
             handle.write(json.dumps(row) + "\n")
 
 
 def build_corpus(n_articles: int, path: Path, random_state: int = 0) -> None:
     """:func:`write_corpus` from the shipped corpus and the sample (run in a child process)."""
-    write_corpus(sentences_by_article(), n_articles, path, random_state)
+    write_corpus(real_pages(), n_articles, path, random_state)
 
 
 def in_child(func, *args):
