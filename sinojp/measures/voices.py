@@ -23,11 +23,19 @@ from collections import Counter
 from functools import lru_cache
 from itertools import groupby
 from operator import itemgetter
+from re import _constants as sre
+from re import _parser as sre_parse
 
 import numpy as np
 import pandas as pd
 
-from sinojp.measures.actors import alias_pattern, load_gazetteer, load_rules, match_actors, match_actors_many
+from sinojp.measures.actors import (
+    alias_pattern,
+    load_gazetteer,
+    load_rules,
+    match_actors,
+    match_actors_many,
+)
 
 VOICE_COLUMNS = ["doc_id", "sent_id", "speaker", "role", "country", "cue", "statement", "stance"]
 
@@ -107,9 +115,20 @@ def _plausible(speaker: str) -> bool:
         return False
     if speaker.lower() in _PRONOUNS:
         return True
-    if match_actors(speaker) or _role_regex()[0].search(speaker):
-        return True
-    return any(w[:1].isupper() for w in speaker.split())
+    # cheapest test first
+    return (any(w[:1].isupper() for w in speaker.split()) or _role_regex()[0].search(speaker) is not None
+            or bool(match_actors(speaker)))
+
+
+def _name_like(name: str) -> bool:
+    """A short phrase that is a known actor or a run of capitalised words."""
+    words = name.split()
+    return len(words) <= 4 and ((len(words) >= 2 and all(w[:1].isupper() for w in words))
+                                or bool(match_actors(name)))
+
+
+_ARTICLE = re.compile(r"(?i)^(?:an?|the)\s")
+_INDEFINITE = re.compile(r"(?i)^an?\s")
 
 
 def _speaker_before_verb(text: str, verb: re.Match) -> tuple[str, str]:
@@ -121,18 +140,34 @@ def _speaker_before_verb(text: str, verb: re.Match) -> tuple[str, str]:
     if not segments:
         return "", ""
     last = _clean_speaker(segments[-1])
-    if len(segments) >= 2:
+    if len(segments) >= 2 and _ARTICLE.match(last):
         name = _clean_speaker(segments[-2])
-        words = name.split()
-        name_like = len(words) <= 4 and (bool(match_actors(name)) or (
-            len(words) >= 2 and all(w[:1].isupper() for w in words)))
-        if re.match(r"(?i)^an?\s", last) or (re.match(r"(?i)^the\s", last) and name_like):
+        if _INDEFINITE.match(last) or _name_like(name):
             return name, last
     return last, ""
 
 
+@lru_cache(maxsize=1)
+def _verb_words() -> tuple[str, ...]:
+    """The attribution verbs, as plain strings."""
+    return tuple(load_rules()["attribution_verbs"])
+
+
+def _may_have_cue(text: str) -> bool:
+    """False when a sentence certainly has no cue of :func:`_find_speaker`.
+
+    Every cue needs a quotation mark, an attribution verb (the inverted "..., said X" too) or
+    "according to"; the few characters that case-insensitive matching takes for "i" although
+    ``str.lower`` does not (ı, İ) leave the question open.
+    """
+    return ('"' in text or "“" in text or any(map(text.__contains__, _verb_words()))
+            or "according to" in text.lower() or "\u0130" in text or "\u0131" in text)
+
+
 def _find_speaker(text: str) -> tuple[str, str, str]:
     """Return (speaker, apposition, cue) for one sentence, or empty strings."""
+    if not _may_have_cue(text):
+        return "", "", ""
     m = _ACCORDING.search(text)
     if m:
         after = text[m.end():]
@@ -198,7 +233,7 @@ def _describe(speaker: str, apposition: str, doc_text: str) -> tuple[str, str]:
     actor = _speaking_actor(speaker)
     if actor is not None:
         return _ROLE_OF_ACTOR.get(actor["role"], "unknown"), actor["country"]
-    context = " ".join([speaker, apposition])
+    context = f"{speaker} {apposition}"
     if not apposition and speaker:
         surname = speaker.split()[-1]
         app = re.search(rf"(?i)\b{re.escape(surname)}\s*,\s*((?:an?|the)\s[^.;]+?)(?:,|\.|;)", doc_text)
@@ -211,6 +246,11 @@ def _describe(speaker: str, apposition: str, doc_text: str) -> tuple[str, str]:
     countries = [a["country"] for a in match_actors(context) if a["type"] in ("country", "place", "organisation")]
     country = countries[0] if countries and (role != "unknown" or _name_at_end(speaker)) else "unknown"
     return role, country
+
+
+def _plain_name(speaker: str) -> str:
+    """A speaker phrase naming no actor as a name: its closing personal name, else without honorifics."""
+    return _name_at_end(speaker) or _HONORIFIC.sub("", speaker).strip()
 
 
 def resolve_speaker(speaker: str, doc_people: dict[str, str] | None = None) -> str:
@@ -234,7 +274,7 @@ def resolve_speaker(speaker: str, doc_people: dict[str, str] | None = None) -> s
         if actor["type"] in ("country",) or actor["role"] in ("country", "capital"):
             return _GOVERNMENT.get(actor["country"], f"{actor['actor']} government")
         return actor["actor"]
-    name = _name_at_end(speaker) or _HONORIFIC.sub("", speaker).strip()
+    name = _plain_name(speaker)
     words = name.split()
     if doc_people and words and words[-1][:1].isupper():
         full = doc_people.get(words[-1].lower())
@@ -300,13 +340,38 @@ def _resolve_surname(speaker: str, doc_text: str, doc_mentions: list[dict] | Non
     return speaker
 
 
+_NOT_AFTER_WORD, _NOT_BEFORE_WORD = r"(?<!\w)", r"(?!\w)"
+
+
+def _reversed_body(pattern: str) -> str:
+    """A gazetteer alias pattern read backwards, to match at the start of a reversed text.
+
+    ``(?<!\\w)BODY(?!\\w)`` becomes ``YDOB(?!\\w)``: a match ending where the reversed text
+    starts (the trailing look-ahead always holds there) and not preceded by a word character.
+    Any other form, or a body of anything but literals and literal sets, becomes the empty
+    pattern, which matches everywhere (the caller then falls back to matching the whole document).
+    """
+    if not (pattern.startswith(_NOT_AFTER_WORD) and pattern.endswith(_NOT_BEFORE_WORD)):
+        return ""
+    out = []
+    for op, av in reversed(list(sre_parse.parse(pattern[len(_NOT_AFTER_WORD):-len(_NOT_BEFORE_WORD)]))):
+        if op is sre.LITERAL:
+            out.append(re.escape(chr(av)))
+        elif op is sre.IN and all(o is sre.LITERAL for o, _ in av):
+            out.append("[" + "".join(re.escape(chr(v)) for _, v in av) + "]")
+        else:
+            return ""
+    return "".join(out) + _NOT_BEFORE_WORD
+
+
 @lru_cache(maxsize=1)
 def _alias_halves() -> tuple[re.Pattern, re.Pattern, int]:
     """Patterns of what comes before and after a space in a multi-word gazetteer alias.
 
-    ``(before, after, longest before)``: ``before`` matches a text ending with the words of an
-    alias before one of its spaces (``search(text, pos, end)`` with ``\\Z``), ``after`` a text
+    ``(before, after, longest)``: ``before`` matches the start of a reversed text (``match``)
+    when the text ends with the words of an alias before one of its spaces, ``after`` a text
     starting with the words after it; both carry the alias's case rule and word boundaries.
+    ``longest`` is the length of the longest alias.
     """
     before, after = set(), set()
     gaz = load_gazetteer()
@@ -314,12 +379,18 @@ def _alias_halves() -> tuple[re.Pattern, re.Pattern, int]:
         scope = "(?:{})" if case_sensitive else "(?i:{})"
         for i, char in enumerate(alias):
             if char == " ":
-                before.add(scope.format(alias_pattern(alias[:i])))
+                before.add(scope.format(_reversed_body(alias_pattern(alias[:i]))))
                 after.add(scope.format(alias_pattern(alias[i + 1:])))
     longest = max((len(a) for a in gaz["alias"]), default=0)
     if not before:
         return re.compile(r"(?!)"), re.compile(r"(?!)"), 0
-    return (re.compile("(?:" + "|".join(sorted(before)) + r")\Z"), re.compile("|".join(sorted(after))), longest)
+    return re.compile("|".join(sorted(before))), re.compile("|".join(sorted(after))), longest
+
+
+def _ends_with(before: re.Pattern, text: str, end: int, longest: int) -> bool:
+    """Whether ``text[:end]`` ends with the words before a space of an alias (``before`` of
+    :func:`_alias_halves`); the character before them is read too, for the word boundary."""
+    return before.match(text[max(0, end - longest - 1):end][::-1]) is not None
 
 
 def _document_mentions(texts: list[str], doc_text: str, sentence_mentions: list[list[dict]]) -> list[dict]:
@@ -336,44 +407,88 @@ def _document_mentions(texts: list[str], doc_text: str, sentence_mentions: list[
     for k, text in enumerate(texts):
         shifts.append(offset)
         end = offset + len(text)  # the joining space, if a sentence follows
-        if k + 1 < len(texts) and after.match(doc_text, end + 1) and before.search(doc_text, max(0, end - longest), end):
+        if k + 1 < len(texts) and after.match(doc_text, end + 1) and _ends_with(before, doc_text, end, longest):
             return match_actors(doc_text)
         offset = end + 1
     return [dict(m, start=m["start"] + shift, end=m["end"] + shift)
             for shift, mentions in zip(shifts, sentence_mentions) for m in mentions]
 
 
-def _document_voices(doc: list[tuple], stance: dict) -> list[dict]:
-    """The voices of one document: its sentences as ``(doc_id, sent_id, text, para_id, mentions)``."""
+def _sentence_cues(doc: list[tuple]) -> list[tuple | None]:
+    """The cue of each sentence of one document (its sentences as ``(doc_id, sent_id, text, para_id)``).
+
+    Returns
+    -------
+    list
+        Per sentence, None for a fragment of an interview-turn label or an interviewer's
+        question, else ``(speaker, apposition, cue, statement)``; ``statement`` is None where
+        it is the longest quote or else the sentence itself.
+    """
+    texts = [r[2] for r in doc]
+    # an interview turn opens with a label and a colon
+    turns = find_interview_turns([r[3] for r in doc], texts) if any(":" in t for t in texts) else {}
+    cues: list[tuple | None] = []
+    offset, last_para = 0, None
+    for _, _, text, para in doc:
+        offset = 0 if para != last_para else offset
+        last_para, start, offset = para, offset, offset + len(text) + 1
+        if para not in turns:
+            cues.append((*_find_speaker(text), None))
+            continue
+        label, turn_start, interviewer = turns[para]
+        if start + len(text) <= turn_start or interviewer:
+            cues.append(None)  # a fragment of the turn label ("Dr."), or the interviewer's question
+        else:
+            cues.append((label, "", "turn", text[max(0, turn_start - start):]))
+    return cues
+
+
+def _needs_mentions(cues: list[tuple | None]) -> bool:
+    """Whether the actor mentions of a document's sentences can change its voices.
+
+    They are read for a pronoun speaker (its antecedent), for a one-word speaker that is no
+    known actor (:func:`_resolve_surname`) and for a speaker naming no actor whose name ends
+    in a capitalised word (the document's people, :func:`resolve_speaker`).
+    """
+    return any(c is not None and c[2] and c[0] and _reads_mentions(c[0]) for c in cues)
+
+
+def _reads_mentions(speaker: str) -> bool:
+    """Whether resolving a speaker phrase found in a sentence reads the document's mentions."""
+    if speaker.lower() in _PRONOUNS:
+        return True
+    if _speaking_actor(speaker) is not None:
+        return False
+    words = _plain_name(speaker).split()
+    return " " not in speaker or bool(words and words[-1][:1].isupper())
+
+
+def _document_voices(doc: list[tuple], cues: list[tuple | None], mentions: list[list[dict]] | None,
+                     stance: dict) -> list[dict]:
+    """The voices of one document: its sentences as ``(doc_id, sent_id, text, para_id)``, their
+    :func:`_sentence_cues` and actor mentions (None when :func:`_needs_mentions` says no)."""
     texts = [r[2] for r in doc]
     doc_text = " ".join(texts)
-    turns = find_interview_turns([r[3] for r in doc], texts)
+    known = mentions is not None
     doc_mentions = None
     people: dict[str, str] = {}
     rows = []
-    offset, last_para, last_subject = 0, None, ""
-    for doc_id, sent_id, text, para, mentions in doc:
-        offset = 0 if para != last_para else offset
-        last_para, start, offset = para, offset, offset + len(text) + 1
-        app = ""
-        if para in turns:
-            label, turn_start, interviewer = turns[para]
-            if start + len(text) <= turn_start or interviewer:
-                continue  # a fragment of the turn label ("Dr."), or the interviewer's question
-            speaker, cue = label, "turn"
-            statement = text[max(0, turn_start - start):]
-        else:
-            speaker, app, cue = _find_speaker(text)
-            statement = _longest_quote(text) or text
-        persons = [a for a in mentions if a["type"] == "person"]
+    last_subject = ""
+    for k, ((doc_id, sent_id, text, _), found) in enumerate(zip(doc, cues)):
+        if found is None:
+            continue
+        speaker, app, cue, statement = found
+        persons = [a for a in mentions[k] if a["type"] == "person"] if known else []
         if speaker.lower() in _PRONOUNS:
             here = [a["surface"] for a in persons if a["start"] < text.lower().find(speaker.lower() + " ")]
             speaker = (here[0] if here else last_subject) or speaker
         if not cue:
             last_subject = persons[0]["surface"] if persons else last_subject
             continue
-        if speaker and doc_mentions is None:  # once per document, when needed
-            doc_mentions = _document_mentions(texts, doc_text, [r[4] for r in doc])
+        if statement is None:
+            statement = _longest_quote(text) or text
+        if speaker and doc_mentions is None and known:  # once per document, when needed
+            doc_mentions = _document_mentions(texts, doc_text, mentions)
             people = _people(doc_text, doc_mentions)
         speaker = resolve_speaker(_resolve_surname(speaker, doc_text, doc_mentions), people) if speaker else ""
         # a named speaker is the likeliest antecedent of the next "he" / "she"
@@ -410,12 +525,17 @@ def extract_voices(sentences: pd.DataFrame, scores: pd.DataFrame | None = None) 
     sents = sentences.sort_values(["doc_id", "sent_id"], kind="mergesort")
     if "para_id" not in sents:
         sents = sents.assign(para_id=sents["sent_id"])
-    texts = sents["text"].astype(str).tolist()
-    records = zip(sents["doc_id"].tolist(), sents["sent_id"].tolist(), texts, sents["para_id"].tolist(),
-                  match_actors_many(texts))  # each sentence once; a document's mentions come from them
+    records = zip(sents["doc_id"].tolist(), sents["sent_id"].tolist(), sents["text"].astype(str).tolist(),
+                  sents["para_id"].tolist())
+    docs = [list(doc) for _, doc in groupby(records, key=itemgetter(0))]
+    cues = [_sentence_cues(doc) for doc in docs]
+    needed = [_needs_mentions(c) for c in cues]
+    # each sentence of the documents that need them once; a document's mentions come from them
+    found = iter(match_actors_many([r[2] for doc, need in zip(docs, needed) if need for r in doc]))
     rows = []
-    for _, doc in groupby(records, key=itemgetter(0)):
-        rows.extend(_document_voices(list(doc), stance))
+    for doc, doc_cues, need in zip(docs, cues, needed):
+        mentions = [next(found) for _ in doc] if need else None
+        rows.extend(_document_voices(doc, doc_cues, mentions, stance))
     return pd.DataFrame(rows, columns=VOICE_COLUMNS)
 
 
