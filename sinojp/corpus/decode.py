@@ -48,14 +48,28 @@ _CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ud800-\udfff\ue000-\uf8ff"
 #: C0 control characters other than white space, and DEL: never part of a text, removed when few
 _C0 = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
 #: bytes that do not occur in text in any of the encodings read (C0 controls but tab, newlines, form feed)
-_CONTROL_BYTES = [bytes([b]) for b in (*range(0, 9), *range(14, 32), 127)]
+_CONTROL_BYTES = bytes((*range(0, 9), *range(14, 32), 127))
+
+
+def _count_bytes(data: bytes, which: bytes) -> int:
+    """How many bytes of ``data`` are among ``which`` (one pass: delete them and compare lengths)."""
+    return len(data) - len(data.translate(None, which))
+
+
+def _count_c0(text: str) -> int:
+    """The number of ``_C0`` characters in a text."""
+    if text.isascii():  # the same count, faster over the encoded bytes
+        return _count_bytes(text.encode("ascii"), _CONTROL_BYTES)
+    return len(_C0.findall(text))
 
 
 def _control_share(text: str) -> float:
     """Share of characters that are control characters other than whitespace."""
     if not text:
         return 0.0
-    return len(_CONTROL.findall(text)) / len(text)
+    # in an ASCII text the control characters of ``_CONTROL`` are those of ``_C0``
+    count = _count_c0(text) if text.isascii() else len(_CONTROL.findall(text))
+    return count / len(text)
 
 
 def decode_bytes(data: bytes) -> Decoded:
@@ -88,7 +102,7 @@ def decode_bytes(data: bytes) -> Decoded:
         except UnicodeDecodeError:
             pass
     head = data[:65536]
-    control = sum(map(head.count, _CONTROL_BYTES))
+    control = _count_bytes(head, _CONTROL_BYTES)
     if control > 2 and control / len(head) > 0.01:
         return Decoded(None, None, f"binary file ({control / len(head):.0%} of its first bytes are control bytes)")
     try:
@@ -100,7 +114,7 @@ def decode_bytes(data: bytes) -> Decoded:
             return Decoded(None, None, "cannot be decoded as UTF-8, UTF-16, cp1252, GB18030 or Shift-JIS")
     if _control_share(text) > 0.02:
         return Decoded(None, None, f"binary or corrupt content ({_control_share(text):.0%} control characters)")
-    stray = len(_C0.findall(text))
+    stray = _count_c0(text)
     if stray:  # a few stray control characters (a NUL from a bad export) do not make a text binary
         return Decoded(_C0.sub("", text), enc, note=f"note: {stray} stray control character(s) removed")
     return Decoded(text, enc)
@@ -156,13 +170,14 @@ def check_language(text: str) -> str:
         ``""`` when the text looks like English article text, else the reason it is rejected
         (``"non-English text (...)"`` or ``"too little text (...)"``), used as a manifest reason.
     """
-    cjk = len(_CJK.findall(text))
+    cjk = 0 if text.isascii() else len(_CJK.findall(text))
     words = _LATIN_WORD.findall(text)
     latin_chars = len("".join(words))
     if cjk > latin_chars:
         return f"non-English text ({cjk} CJK characters, {len(words)} Latin words)"
     if len(words) >= 30:
-        share = sum(map(_EN_FUNCTION.__contains__, map(str.lower, words))) / len(words)
+        # the words hold only ASCII letters: lower-casing them joined lower-cases each
+        share = sum(map(_EN_FUNCTION.__contains__, " ".join(words).lower().split(" "))) / len(words)
         if share < 0.08:
             return f"non-English text (only {share:.0%} English function words)"
     if len(words) < MIN_WORDS:

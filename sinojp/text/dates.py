@@ -9,8 +9,10 @@ and URL paths such as ``/2025-11-16/`` or ``/202412/25/``. Every function return
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from itertools import chain
 
 MONTHS = {
     "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4, "april": 4,
@@ -33,17 +35,22 @@ PATTERNS = [
 
 _YEAR = re.compile(r"(?:19|20)\d\d")
 
-# The month-name patterns (``PATTERNS[2]``, ``PATTERNS[3]``) are case-insensitive, so the regex
-# engine cannot skip ahead to a likely first character and tries them at every position. Each
-# match holds the last digit of its day and what follows it, which these cores find fast (they
-# start with a digit); a text without a core has no match. A match starts at most ``lead``
-# characters before its core when every run of white space in the text is one character (the
-# names are at most nine letters), and any match holding a later core starts after the first
-# core (digits stand before a core only as the first digit of its day, which cannot start a
-# core), so the search may start ``lead`` characters before the first core.
-_CORES: dict[int, tuple[re.Pattern[str], int]] = {
-    2: (re.compile(r"\d(?:st|nd|rd|th)?,?\s+(?:20\d\d|19\d\d)\b", re.IGNORECASE), 23),
-    3: (re.compile(r"\d(?:st|nd|rd|th)?\s+" + _MONTH + r",?\s+(?:20\d\d|19\d\d)\b", re.IGNORECASE), 12),
+# Every pattern is costly to search for over a long line, and most years in a text are not part
+# of a date. Each match holds a *core*, which these patterns find fast (they start with a digit):
+# the numeric patterns (``PATTERNS[0]``, ``PATTERNS[1]``) hold three digit groups joined by two
+# separators, from the last digit of the first group, which is at most three characters after
+# the start of the match; the month-name patterns (``PATTERNS[2]``, ``PATTERNS[3]``) hold the last
+# digit of the day and what follows it, at most ``lead`` characters after the start of the match
+# when every run of white space in the text is one character (the names are at most nine
+# letters). So a match can only start within ``lead`` characters before a core, and the pattern
+# is tried only at those positions (with the non-overlapping scan of ``finditer``).
+_NUMERIC_CORE = re.compile(r"\d[-/.]\d{1,2}[-/.]\d")
+#: pattern index -> (core, lead, whether the lead needs single white space)
+_CORES: dict[int, tuple[re.Pattern[str], int, bool]] = {
+    0: (_NUMERIC_CORE, 3, False),
+    1: (_NUMERIC_CORE, 3, False),
+    2: (re.compile(r"\d(?:st|nd|rd|th)?,?\s+(?:20\d\d|19\d\d)\b", re.IGNORECASE), 23, True),
+    3: (re.compile(r"\d(?:st|nd|rd|th)?\s+" + _MONTH + r",?\s+(?:20\d\d|19\d\d)\b", re.IGNORECASE), 12, True),
 }
 _SPACE_RUN = re.compile(r"\s\s")
 
@@ -93,11 +100,8 @@ def find_dates(text: str) -> list[DateMatch]:
     found: list[DateMatch] = []
     taken: list[tuple[int, int]] = []
     single_spaces = _SPACE_RUN.search(text) is None
-    for index, pattern in enumerate(PATTERNS):
-        start = _search_start(index, text, single_spaces)
-        if start is None:
-            continue
-        for m in pattern.finditer(text, start):
+    for index in range(len(PATTERNS)):
+        for m in _matches(index, text, single_spaces):
             if any(m.start() < e and s < m.end() for s, e in taken):
                 continue
             iso = _to_iso(m.groupdict())
@@ -107,15 +111,33 @@ def find_dates(text: str) -> list[DateMatch]:
     return sorted(found, key=lambda d: d.start)
 
 
-def _search_start(index: int, text: str, single_spaces: bool) -> int | None:
-    """Where the search of ``PATTERNS[index]`` may start (see ``_CORES``); None when it cannot match."""
-    if index not in _CORES:
-        return 0
-    core, lead = _CORES[index]
+def _matches(index: int, text: str, single_spaces: bool) -> Iterator[re.Match[str]]:
+    """The matches of ``PATTERNS[index]`` that ``finditer`` finds, tried only near cores (see ``_CORES``)."""
+    core, lead, spaced = _CORES[index]
+    cores = _core_starts(core, text)
+    if not cores:
+        return
+    pattern = PATTERNS[index]
+    if spaced and not single_spaces:
+        yield from pattern.finditer(text)
+        return
+    end = 0  # the scan goes on where the previous match ended
+    for start in sorted(set(chain.from_iterable(range(max(0, c - lead), c + 1) for c in cores))):
+        if start >= end:
+            m = pattern.match(text, start)
+            if m is not None:
+                yield m
+                end = m.end()
+
+
+def _core_starts(core: re.Pattern[str], text: str) -> list[int]:
+    """Every position where a match of ``core`` starts (overlapping ones included)."""
+    starts = []
     m = core.search(text)
-    if m is None:
-        return None
-    return max(0, m.start() - lead) if single_spaces else 0
+    while m is not None:
+        starts.append(m.start())
+        m = core.search(text, m.start() + 1)
+    return starts
 
 
 def find_url_date(url: str) -> str:

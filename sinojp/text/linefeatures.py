@@ -24,7 +24,6 @@ from itertools import chain
 from urllib.parse import urlsplit
 
 import numpy as np
-import pandas as pd
 from scipy import sparse
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
@@ -36,6 +35,7 @@ from sinojp.text.lines import (
     is_date_only,
     is_name_line,
     line_key,
+    match_rule_lines,
     match_rule_words,
 )
 from sinojp.text.normalise import normalise_unicode
@@ -591,7 +591,7 @@ def _paragraph_words(keys: Sequence[str], slug: set[str]) -> _Words:
     m = len(keys)
     sets = [set(k.split()) for k in keys]
     flat = list(chain.from_iterable(sets))
-    codes, vocab = pd.factorize(np.asarray(flat, dtype=object))
+    codes, vocab = _factorize(flat)
     rows = np.repeat(np.arange(m), [len(s) for s in sets])
     stop = np.fromiter(map(_STOP.__contains__, vocab), dtype=bool, count=len(vocab))
     in_slug = np.fromiter(map(slug.__contains__, vocab), dtype=bool, count=len(vocab)) & ~stop
@@ -611,6 +611,12 @@ def _paragraph_words(keys: Sequence[str], slug: set[str]) -> _Words:
         shared_content=_dense(content_words @ content_words.T),
         slug=np.asarray(content_words @ in_slug.astype(float)).ravel(),
     )
+
+
+def _factorize(values: Sequence[str]) -> tuple[np.ndarray, list[str]]:
+    """Codes of the values (by first appearance) and the distinct values, as ``pandas.factorize``."""
+    index = {v: i for i, v in enumerate(dict.fromkeys(values))}
+    return np.fromiter(map(index.__getitem__, values), dtype=np.intp, count=len(values)), list(index)
 
 
 def _dense(matrix: np.ndarray | sparse.spmatrix) -> np.ndarray:
@@ -642,7 +648,7 @@ def _content_overlap(words: _Words, keys: Sequence[str], long: np.ndarray, dup: 
     Only for paragraphs of three content words or more; a paragraph repeated on the page is not
     compared with its own copies.
     """
-    key_ids = pd.factorize(np.asarray(keys, dtype=object))[0]
+    key_ids = _factorize(keys)[0]
     same = key_ids[:, None] == key_ids[None, :]
     allowed = long[None, :] & (words.n_content > 0)[None, :] & ~(dup[:, None] & same)
     np.fill_diagonal(allowed, False)
@@ -675,7 +681,7 @@ def build_line_features(lines: Sequence[str], url: str = "", site: SiteCounts | 
     nos, texts = prepare_lines(lines)
     n = len(texts)
     initials = [_INITIALS.findall(t) for t in texts]  # the words of each line, counted once
-    line_rules = [match_rule_words(t, len(w)) for t, w in zip(texts, initials)]
+    line_rules = match_rule_lines(texts, [len(w) for w in initials])
     para = find_paragraphs(nos, texts, line_rules)
     if n == 0:
         return PageFeatures(nos, texts, line_rules, para, np.zeros((0, len(FEATURES))))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import cache
 
 from sinojp.text.dates import find_dates
@@ -161,11 +162,18 @@ def is_name_line(line: str) -> bool:
     return all(re.match(r"^[A-Z][\w'’-]*\.?$|^[A-Z]\.?$", t) for t in toks)
 
 
-_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+#: bytes.translate table: ASCII letters and digits kept, every other byte a space
+_KEY_BYTES = bytes(c if chr(c) in "abcdefghijklmnopqrstuvwxyz0123456789" else 32 for c in range(256))
 
 
 def line_key(line: str) -> str:
-    return _NON_ALNUM.sub(" ", line.lower()).strip()
+    """The runs of ``[a-z0-9]`` of the lower-cased line, joined by single spaces.
+
+    Every character that is not an ASCII letter or digit separates words; as bytes (a non-ASCII
+    character becomes ``?``, then a space) this is one ``translate`` and a split.
+    """
+    spaced = line.lower().encode("ascii", "replace").translate(_KEY_BYTES)
+    return b" ".join(spaced.split()).decode("ascii")
 
 
 def line_similarity(a: str, b: str) -> float:
@@ -206,14 +214,16 @@ _MAX_RULE_WORDS = max(w for _, _, w in LINE_RULES if w is not None)
 
 
 @cache
-def _rules_for(n_words: int) -> tuple[tuple[str, re.Pattern[str], tuple[str, ...] | None, tuple[str, ...]], ...]:
+def _rules_for(n_words: int, absent: frozenset[int] = frozenset()
+               ) -> tuple[tuple[str, re.Pattern[str], tuple[str, ...] | None, tuple[str, ...]], ...]:
     """The rules that apply to a line of ``n_words`` words, in order, as (rule, pattern, cues, prefix cues).
 
-    ``cues`` is None for a pattern without literal cues (always searched).
+    ``cues`` is None for a pattern without literal cues (always searched). The patterns whose
+    index is in ``absent`` (none of their cues is on the page) are left out.
     """
     out = []
     for index, (rule, pattern, max_words) in enumerate(LINE_RULES):
-        if max_words is None or n_words <= max_words:
+        if (max_words is None or n_words <= max_words) and index not in absent:
             subs, prefixes = _CUES.get(index, (None, ()))
             out.append((rule, pattern, subs, prefixes))
     return tuple(out)
@@ -255,8 +265,38 @@ def match_rule_words(line: str, n_words: int) -> str:
     str
         As :func:`match_rule`.
     """
+    return _match_rule(line, n_words, frozenset())
+
+
+def match_rule_lines(lines: Sequence[str], n_words: Sequence[int]) -> list[str]:
+    """:func:`match_rule_words` of every line of a page.
+
+    The literal cues of the patterns are first looked for in the whole page: a pattern none of
+    whose cues is on the page is tried on none of its lines (the verdicts are the same).
+
+    Parameters
+    ----------
+    lines : sequence of str
+        The normalised lines of a page.
+    n_words : sequence of int
+        ``len(find_words(line))`` of each line.
+
+    Returns
+    -------
+    list of str
+        The rule of each line (:func:`match_rule`), ``""`` for none.
+    """
+    page = "\n".join(lines).casefold()  # case folding maps each character alone: as line by line
+    absent = frozenset(index for index, (subs, prefixes) in _CUES.items()
+                       if not (any(map(page.__contains__, subs)) or page.startswith(prefixes)
+                               or any(f"\n{p}" in page for p in prefixes)))
+    return [_match_rule(line, n, absent) for line, n in zip(lines, n_words)]
+
+
+def _match_rule(line: str, n_words: int, absent: frozenset[int]) -> str:
+    """:func:`match_rule_words`, leaving out the patterns of ``absent`` (their cues are not on the page)."""
     folded = line.casefold()
-    for rule, pattern, subs, prefixes in _rules_for(min(n_words, _MAX_RULE_WORDS + 1)):
+    for rule, pattern, subs, prefixes in _rules_for(min(n_words, _MAX_RULE_WORDS + 1), absent):
         if subs is not None and not (folded.startswith(prefixes) or any(map(folded.__contains__, subs))):
             continue  # none of the pattern's literal cues: it cannot match
         if pattern.search(line):

@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from functools import lru_cache
 
 import numpy as np
 
@@ -38,6 +39,12 @@ def _token_hash(token: str) -> int:
     return int.from_bytes(hashlib.blake2b(token.encode(), digest_size=8).digest(), "little")
 
 
+def _token_hashes(tokens: Iterable[str]) -> np.ndarray:
+    """:func:`_token_hash` of each token, as a uint64 array (the digests read as one buffer)."""
+    digests = b"".join([hashlib.blake2b(t.encode(), digest_size=8).digest() for t in tokens])
+    return np.frombuffer(digests, dtype="<u8").astype(np.uint64)
+
+
 def hash_shingles(text: str, n: int = SHINGLE) -> np.ndarray:
     """Sorted unique 64-bit hashes of the lower-cased word ``n``-grams of a text.
 
@@ -47,9 +54,9 @@ def hash_shingles(text: str, n: int = SHINGLE) -> np.ndarray:
     toks = _TOKEN.findall(text.lower())
     if len(toks) < n:
         return np.empty(0, dtype=np.uint64)
-    lookup: dict[str, int] = {}
-    ids = np.fromiter((lookup.setdefault(t, _token_hash(t)) if t not in lookup else lookup[t] for t in toks),
-                      dtype=np.uint64, count=len(toks))
+    index = {t: i for i, t in enumerate(dict.fromkeys(toks))}  # each distinct token hashed once
+    codes = np.fromiter(map(index.__getitem__, toks), dtype=np.intp, count=len(toks))
+    ids = _token_hashes(index)[codes]
     m = len(toks) - n + 1
     h = np.zeros(m, dtype=np.uint64)
     with np.errstate(over="ignore"):
@@ -58,10 +65,14 @@ def hash_shingles(text: str, n: int = SHINGLE) -> np.ndarray:
     return np.unique(h)
 
 
+@lru_cache(maxsize=8)
 def _permutations(num_perm: int, seed: int = 1) -> tuple[np.ndarray, np.ndarray]:
+    """The multipliers and offsets of the MinHash permutations (drawn once per process; read-only)."""
     rng = np.random.default_rng(seed)
     a = rng.integers(1, 2**63, size=num_perm, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
     b = rng.integers(0, 2**63, size=num_perm, dtype=np.uint64)
+    a.setflags(write=False)
+    b.setflags(write=False)
     return a, b
 
 

@@ -16,16 +16,35 @@ def load_outlets() -> pd.DataFrame:
         return pd.read_csv(fh, dtype=str, keep_default_na=False)
 
 
+_HOST = re.compile(r"^(?:https?://)?([^/:?#]+)")
+
+
 def find_url_outlet(url: str) -> tuple[str, str]:
-    """Outlet name and origin for a URL's domain from the shipped outlet table, else ``('', '')``."""
-    m = re.match(r"^(?:https?://)?([^/:?#]+)", (url or "").strip())
+    """Outlet name and origin for a URL's domain from the shipped outlet table, else ``('', '')``.
+
+    The first row of the table whose domain is the URL's host or a parent domain of it.
+    """
+    m = _HOST.match((url or "").strip())
     if not m:
         return "", ""
     host = m.group(1).lower()
-    for dom, outlet, origin, _, _ in _outlet_patterns():
-        if host == dom or host.endswith("." + dom):
-            return outlet, origin
-    return "", ""
+    # the host and every tail of it after a dot: the domains that it is or ends with
+    tails = [host, *(host[i + 1:] for i, c in enumerate(host) if c == ".")]
+    first_rows = _first_rows()
+    hits = [first_rows[t] for t in tails if t in first_rows]
+    if not hits:
+        return "", ""
+    _, outlet, origin = min(hits)
+    return outlet, origin
+
+
+@lru_cache(maxsize=1)
+def _first_rows() -> dict[str, tuple[int, str, str]]:
+    """Lower-case domain -> (row, outlet, origin) of its first row in the outlet table."""
+    out: dict[str, tuple[int, str, str]] = {}
+    for row, (domain, outlet, origin, _, _) in enumerate(_outlet_patterns()):
+        out.setdefault(domain, (row, outlet, origin))
+    return out
 
 
 def find_text_outlet(text: str) -> tuple[str, str]:

@@ -34,12 +34,12 @@ from sinojp.text.lines import (
     END_OF_PIECE_RULES,
     SCRAPER_DATE,
     TABLE_ROW,
+    containment,
     is_date_only,
     is_headline,
     is_name_line,
     is_prose,
     line_key,
-    line_similarity,
 )
 from sinojp.text.normalise import normalise_unicode
 from sinojp.text.outlets import find_text_outlet
@@ -145,19 +145,23 @@ def clean_page(raw_text: str, known_title: str = "", url: str = "", site_counts:
             break
     v = classify_lines(raw_lines, site_counts=site_counts, model=model, url=url)
     title = extract_title(v, url)
-    title_keys = {line_key(title)} if title else set()
+    # each line key is computed once (a line's key is asked for up to four times)
+    title_key = line_key(title) if title else ""
+    known_key = line_key(known_title) if known_title else ""
+    known_words = set(known_key.split())
     for k, (no, text, lab) in enumerate(zip(v.line_nos, v.texts, v.labels)):
         d = decisions[no - 1]
         d.text, d.rule = text, v.features.rules[k]
-        if known_title and (line_key(text) == line_key(known_title) or line_similarity(text, known_title) > 0.9
-                            and abs(len(text) - len(known_title)) < 0.3 * len(known_title)):
+        key = line_key(text) if known_title or lab == M_TITLE else ""
+        if known_title and (key == known_key or abs(len(text) - len(known_title)) < 0.3 * len(known_title)
+                            and containment(set(key.split()), known_words) > 0.9):
             d.label, d.rule = TITLE, "title"
         elif lab == KEEP:
             d.label = BODY
         elif lab == M_HEADING:
             d.label = HEADING
         elif lab == M_TITLE:
-            is_title = title and (line_key(text) in title_keys or line_key(title) in line_key(text))
+            is_title = title and (key == title_key or title_key in key)
             d.label, d.rule = (TITLE, "title") if is_title and not d.rule else (BOILERPLATE, d.rule or "headline")
         else:
             d.label, d.rule = BOILERPLATE, d.rule or explain_removal(v, k, model)
