@@ -83,3 +83,18 @@ def test_batch_rows_containing_is_substring_search(texts):
     for literal in ("japan", "china's", "u.s.", "prime minister", "\x00", "zzzz-none"):
         expected = [i for i, t in enumerate(texts) if literal in t.lower()]
         assert batch.rows_containing(literal).tolist() == expected, literal
+
+
+ODD_CASE = ["İstanbul talks on the Senkaku İslands", "ıslands dispute", "ſecurity alliance", "\u212aishida met Xi",
+            "CHINA-JAPAN SUMMIT ON TRADE", "U.S. and US officials; the PLA and pla", "Ærø tourism to Japan",
+            "ΣΟΦΙΑ security talks", "war-memory disputes over Yasukuni's shrine"]
+
+
+def test_batch_frame_matching_is_per_sentence_matching(texts):
+    from sinojp.measures.framing.codebook import match_frames, match_frames_batch
+
+    sample = texts + ODD_CASE
+    batch = match_frames_batch(sample)
+    differ = [t for t, hits in zip(sample, batch) if hits != match_frames(t)]
+    assert not differ, differ[:5]
+    assert sum(map(len, batch)) > 1000  # the comparison covered many hits

@@ -22,6 +22,52 @@ def _proper_nouns() -> tuple[str, ...]:
     return tuple(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
 
 
+#: A lower-case word ending in ``.`` or ``,`` directly followed by a capitalised word.
+_MISSING_SPACE = re.compile(r"\b[a-z]{3,}[.,](?=[A-Z][a-z])")
+
+#: Where a missing space can end: the ``.`` or ``,`` before a capitalised word.
+_MISSING_SPACE_END = re.compile(r"[.,](?=[A-Z][a-z])")
+
+
+#: A whole word of lower-case ASCII letters.
+_LOWER_WORD = re.compile(r"\b[a-z]+\b")
+
+
+@lru_cache(maxsize=1)
+def _noun_regex() -> re.Pattern[str]:
+    """The proper nouns (longest first), not after a word character or a dot, ending a word."""
+    nouns = sorted(_proper_nouns(), key=len, reverse=True)
+    return re.compile(r"(?<![\w.])(" + "|".join(re.escape(n) for n in nouns) + r")\b")
+
+
+@lru_cache(maxsize=1)
+def _noun_leads() -> frozenset[str] | None:
+    """The first words of the proper nouns, or ``None`` if a noun does not start with a run of
+    lower-case letters ending the noun or followed by a non-word character.
+
+    A noun then matches only where its first word is a whole :data:`_LOWER_WORD` word.
+    """
+    leads = [re.match(r"([a-z]+)(?!\w)", n) for n in _proper_nouns()]
+    return None if not all(leads) else frozenset(m.group(1) for m in leads)
+
+
+def _missing_spaces(text: str) -> list[re.Match[str]]:
+    """``_MISSING_SPACE.finditer(text)``, looked for only before the ``.`` and ``,`` that can end one.
+
+    A match ends at such a mark and starts where the run of lower-case letters before it starts
+    (the matches cannot overlap).
+    """
+    found = []
+    for end in _MISSING_SPACE_END.finditer(text):
+        start = end.start()
+        while start > 0 and "a" <= text[start - 1] <= "z":
+            start -= 1
+        m = _MISSING_SPACE.match(text, start)
+        if m is not None:
+            found.append(m)
+    return found
+
+
 def flag_slips(documents: pd.DataFrame) -> pd.DataFrame:
     """Flag spelling slips, lower-cased proper nouns and missing spaces; never correct them.
 
@@ -43,15 +89,17 @@ def flag_slips(documents: pd.DataFrame) -> pd.DataFrame:
     """
     rows = []
     wrong = _misspellings()
-    nouns = _proper_nouns()
-    noun_re = re.compile(r"(?<![\w.])(" + "|".join(re.escape(n) for n in sorted(nouns, key=len, reverse=True)) + r")\b")
+    noun_re, leads = _noun_regex(), _noun_leads()
     for doc_id, text in zip(documents["doc_id"], documents["text"]):
-        for m in re.finditer(r"\b[a-z]+\b", text):
-            if m.group(0) in wrong:
-                rows.append((doc_id, "misspelling", m.group(0), wrong[m.group(0)], _context(text, m)))
-        for m in noun_re.finditer(text):
-            rows.append((doc_id, "lowercase_proper_noun", m.group(0), m.group(0).title(), _context(text, m)))
-        for m in re.finditer(r"\b[a-z]{3,}[.,](?=[A-Z][a-z])", text):
+        words = _LOWER_WORD.findall(text)
+        if not wrong.keys().isdisjoint(words):
+            for m in _LOWER_WORD.finditer(text):
+                if m.group(0) in wrong:
+                    rows.append((doc_id, "misspelling", m.group(0), wrong[m.group(0)], _context(text, m)))
+        if leads is None or not leads.isdisjoint(words):
+            for m in noun_re.finditer(text):
+                rows.append((doc_id, "lowercase_proper_noun", m.group(0), m.group(0).title(), _context(text, m)))
+        for m in _missing_spaces(text):
             rows.append((doc_id, "missing_space", m.group(0), m.group(0) + " ", _context(text, m)))
     return pd.DataFrame(rows, columns=["doc_id", "kind", "found", "suggestion", "context"])
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from importlib import resources
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -112,12 +113,93 @@ def _frame_hits(text: str, frame: str, terms: tuple[tuple[str, float], ...], alt
     return hits
 
 
-def _by_position(hits: list[dict], codebook: str | None) -> list[dict]:
-    """Hits sorted by start, then frame order."""
+#: A term the lower-case path handles: ASCII, starting with a letter or digit.
+_PLAIN_TERM = re.compile(r"[A-Za-z0-9][A-Za-z0-9 *'.\-]*")
+
+#: Non-ASCII characters (a text whose non-ASCII characters have no case lower-cases letter for letter).
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def _lower_regex(term: str, case_sensitive: bool) -> str | None:
+    """A term's regex for lower-cased text, or ``None`` (case-sensitive or not a plain term).
+
+    The left boundary check follows the term's leading run of letters and digits (a lookbehind
+    over the run and the character before it), so that the run is a literal prefix that the
+    regex engine searches for quickly.
+    """
+    if case_sensitive or not _PLAIN_TERM.fullmatch(term):
+        return None
+    lower = term.lower()
+    lead = re.match(r"[a-z0-9]+", lower).group(0)
+    return f"{lead}(?<![\\w-]{lead}){_term_regex(lower[len(lead):], False)}" if lower[len(lead):] else \
+        f"{lead}(?<![\\w-]{lead})"
+
+
+@lru_cache(maxsize=8)
+def _lower_alternatives(path: str | None = None) -> tuple[tuple[str | None, ...], ...]:
+    """Per frame of :func:`_compiled`, each term's :func:`_lower_regex` (same order)."""
+    book = load_codebook(path)
+    sensitive = dict(zip(zip(book["frame"], book["term"]), book["case_sensitive"]))
+    return tuple(tuple(_lower_regex(t, bool(sensitive[(frame, t)])) for t, _ in terms)
+                 for frame, terms, _alternatives, _literals in _compiled(path))
+
+
+@lru_cache(maxsize=8192)
+def _lower_alternation(codebook: str | None, frame: int, indices: tuple[int, ...]) -> re.Pattern | None:
+    """The regex of a frame (number in :func:`_compiled`) over some of its terms, for lower-cased
+    text, or ``None`` if one of them is not plain (:func:`_lower_regex`).
+
+    Each alternative ends with an empty group, so that a match's ``lastindex`` tells which term won.
+    """
+    alternatives = _lower_alternatives(codebook)[frame]
+    if any(alternatives[i] is None for i in indices):
+        return None
+    return re.compile(rf"(?:{'|'.join(f'{alternatives[i]}()' for i in indices)})(?!\w)")
+
+
+def _lower_hits(text: str, lower: str, frame: str, terms: tuple[tuple[str, float], ...], regex: re.Pattern,
+                indices: tuple[int, ...]) -> list[dict]:
+    """:func:`_frame_hits` from the lower-cased text, with the frame's :func:`_lower_alternation`.
+
+    Valid when the text lower-cases letter for letter (:func:`_letterwise_rows`) and the terms
+    are plain: a case-insensitive match of an ASCII term is then a match of the lower-cased term
+    in the lower-cased text at the same place.
+    """
+    hits = []
+    for m in regex.finditer(lower):
+        start, end = m.span()
+        term, weight = terms[indices[m.lastindex - 1]]
+        hits.append({"frame": frame, "term": term, "weight": weight,
+                     "start": start, "end": end, "match": text[start:end]})
+    return hits
+
+
+def _letterwise_rows(batch: TextBatch) -> np.ndarray:
+    """Which texts have no non-ASCII character with a case (their ``lower()`` maps letter for letter)."""
+    joined = batch.joined
+    safe = np.ones(len(batch), dtype=bool)
+    if joined.isascii():
+        return safe
+    cased = [c for c in set(_NON_ASCII.findall(joined)) if c.lower() != c or c.upper() != c]
+    if cased:
+        regex = re.compile("|".join(map(re.escape, cased)))
+        safe[[i for i, t in enumerate(batch.texts) if regex.search(t)]] = False
+    return safe
+
+
+def _by_position(hits: list[dict], codebook: str | None, order: dict[str, int] | None = None) -> list[dict]:
+    """Hits sorted by start, then frame order (``order``: frame -> its number, if at hand)."""
     if len(hits) < 2:
         return hits
-    order = {f: i for i, f in enumerate(list_frames(codebook))}
+    if order is None:
+        order = _frame_order(codebook)
     return sorted(hits, key=lambda h: (h["start"], order[h["frame"]]))
+
+
+@lru_cache(maxsize=8)
+def _frame_order(codebook: str | None) -> dict[str, int]:
+    """Frame -> its number in :func:`list_frames`."""
+    return {f: i for i, f in enumerate(list_frames(codebook))}
 
 
 def match_frames(text: str, codebook: str | None = None) -> list[dict]:
@@ -167,24 +249,54 @@ def _literal_index(path: str | None = None) -> tuple[dict[str, tuple[tuple[int, 
             tuple((lit, tuple(p)) for lit, p in substrings.items()))
 
 
-def _candidates(batch: TextBatch, codebook: str | None) -> dict[tuple[int, int], set[int]]:
-    """Per ``(text number, frame number)``, the terms whose literal the lower-cased text contains."""
-    words, substrings = _literal_index(codebook)
-    found: dict[tuple[int, int], set[int]] = {}
+@lru_cache(maxsize=8)
+def _word_pairs(path: str | None = None) -> tuple[dict[str, int], np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`_literal_index`'s whole-word literals as arrays: word -> number, and per number the
+    first of its ``(frame number, term number)`` pairs in the flat pair arrays ``k`` and ``i``
+    (one more entry at the end)."""
+    words, _substrings = _literal_index(path)
+    first = np.cumsum([0] + [len(p) for p in words.values()])
+    pairs = [pair for p in words.values() for pair in p]
+    k = np.array([pair[0] for pair in pairs], dtype=np.int64)
+    i = np.array([pair[1] for pair in pairs], dtype=np.int64)
+    return {w: n for n, w in enumerate(words)}, first, k, i
+
+
+def _expand_pairs(rows: np.ndarray, first: np.ndarray, count: np.ndarray, k: np.ndarray, i: np.ndarray
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(row, frame number, term number)`` for every row and each of its ``count`` pairs from ``first``."""
+    ends = np.cumsum(count)
+    index = np.arange(int(ends[-1]) if len(ends) else 0) + np.repeat(first - ends + count, count)
+    return np.repeat(rows, count), k[index], i[index]
+
+
+def _candidates(batch: TextBatch, codebook: str | None) -> list[tuple[int, int, tuple[int, ...]]]:
+    """``(text number, frame number, terms)`` for every text and frame with a term whose literal the
+    lower-cased text contains: those terms, sorted."""
+    number, first, pair_k, pair_i = _word_pairs(codebook)
+    _words, substrings = _literal_index(codebook)
     tokens = batch.tokens(r"\w+", lower=True)
-    pairs = [words.get(t) for t in tokens.types]
-    has = np.array([p is not None for p in pairs], dtype=bool)
-    occurs = has[tokens.codes]
-    n_types = max(len(pairs), 1)
-    for key in np.unique(tokens.rows[occurs] * n_types + tokens.codes[occurs]).tolist():
-        row, code = divmod(key, n_types)
-        for k, i in pairs[code]:
-            found.setdefault((row, k), set()).add(i)
+    word_of = np.array([number.get(t, -1) for t in tokens.types], dtype=np.int64)
+    n_types = max(len(word_of), 1)
+    occurs = word_of[tokens.codes] >= 0
+    keys = np.unique(tokens.rows[occurs] * n_types + tokens.codes[occurs])
+    words = word_of[keys % n_types]
+    parts = [_expand_pairs(keys // n_types, first[words], first[words + 1] - first[words], pair_k, pair_i)]
     for literal, literal_pairs in substrings:
-        for row in batch.rows_containing(literal).tolist():
-            for k, i in literal_pairs:
-                found.setdefault((row, k), set()).add(i)
-    return found
+        rows = batch.rows_containing(literal)
+        k = np.array([pair[0] for pair in literal_pairs], dtype=np.int64)
+        i = np.array([pair[1] for pair in literal_pairs], dtype=np.int64)
+        parts.append((np.repeat(rows, len(k)), np.tile(k, len(rows)), np.tile(i, len(rows))))
+    rows, k, i = (np.concatenate(column) for column in zip(*parts))
+    n_frames, n_terms = max(len(_compiled(codebook)), 1), int(i.max()) + 1 if len(i) else 1
+    triples = np.unique((rows * n_frames + k) * n_terms + i)
+    groups = triples // n_terms
+    starts = np.flatnonzero(np.concatenate([[True], groups[1:] != groups[:-1]])) if len(groups) else groups
+    bounds = np.append(starts, len(groups)).tolist()
+    terms = (triples % n_terms).tolist()
+    firsts = groups[starts]
+    return list(zip((firsts // n_frames).tolist(), (firsts % n_frames).tolist(),
+                    [tuple(terms[a:b]) for a, b in pairwise(bounds)]))
 
 
 def match_frames_batch(texts: list[str] | TextBatch, codebook: str | None = None) -> list[list[dict]]:
@@ -209,10 +321,21 @@ def match_frames_batch(texts: list[str] | TextBatch, codebook: str | None = None
     batch = texts if isinstance(texts, TextBatch) else TextBatch(texts)
     compiled = _compiled(codebook)
     hits: list[list[dict]] = [[] for _ in range(len(batch))]
-    for (row, k), indices in _candidates(batch, codebook).items():
+    letterwise = _letterwise_rows(batch)
+    lowered: dict[int, str] = {}
+    for row, k, indices in _candidates(batch, codebook):
         frame, terms, alternatives, _literals = compiled[k]
-        hits[row].extend(_frame_hits(batch.texts[row], frame, terms, alternatives, sorted(indices)))
-    return [_by_position(h, codebook) for h in hits]
+        text = batch.texts[row]
+        regex = _lower_alternation(codebook, k, indices) if letterwise[row] else None
+        if regex is None:
+            hits[row].extend(_frame_hits(text, frame, terms, alternatives, list(indices)))
+            continue
+        lower = lowered.get(row)
+        if lower is None:
+            lower = lowered[row] = text.lower()
+        hits[row].extend(_lower_hits(text, lower, frame, terms, regex, indices))
+    order = _frame_order(codebook)
+    return [_by_position(h, codebook, order) for h in hits]
 
 
 def extract_kwic(sentences: pd.DataFrame, window: int = 6, codebook: str | None = None) -> pd.DataFrame:

@@ -308,18 +308,24 @@ def _explain(model: LinearModel, X: sp.csr_matrix, hits: list[list[dict]], frame
     rows, cols, push = rows[keep], cols[keep], push[keep]
     order = np.lexsort((-push, rows))  # stable: by row, then largest push, then column order
     rows, cols = rows[order], cols[order]
-    is_cue = np.array([str(n).startswith("tgt_") for n in names], dtype=bool)
+    distinct, at = np.unique(cols, return_inverse=True)
+    is_cue = np.array([str(names[j]).startswith("tgt_") for j in distinct.tolist()], dtype=bool)
     grams = _first_per_row(rows, cols, cols < len(model.vocabulary), top, len(frames))
-    cues = _first_per_row(rows, cols, is_cue[cols], top, len(frames))
+    cues = _first_per_row(rows, cols, is_cue[at.reshape(-1)], top, len(frames))
     out = []
-    for i, frame in enumerate(frames):
-        if row_class[i] < 0:
+    for i, (frame, known) in enumerate(zip(frames, (row_class >= 0).tolist())):
+        if not known:
             out.append("")
             continue
-        terms = list(dict.fromkeys(h["match"] for h in hits[i] if h["frame"] == frame))[:top]
-        parts = [("ngrams", [str(names[j]) for j in grams[i]]), ("codebook", terms),
-                 ("cues", [str(names[j])[4:] for j in cues[i]])]
-        out.append(" | ".join(f"{k}: {', '.join(v)}" for k, v in parts if v))
+        parts = []
+        if grams[i]:
+            parts.append("ngrams: " + ", ".join([str(names[j]) for j in grams[i]]))
+        terms = list(dict.fromkeys([h["match"] for h in hits[i] if h["frame"] == frame]))[:top] if hits[i] else []
+        if terms:
+            parts.append("codebook: " + ", ".join(terms))
+        if cues[i]:
+            parts.append("cues: " + ", ".join([str(names[j])[4:] for j in cues[i]]))
+        out.append(" | ".join(parts))
     return out
 
 

@@ -141,29 +141,39 @@ class _Scratch:
 
     def __init__(self, n_boot: int, width: int):
         self.draws = np.empty(n_boot * width)
-        self.picks = np.empty((n_boot, width), dtype=np.intp)
+        self.picks = np.empty(n_boot * width, dtype=np.intp)
+        self.gathered = np.empty(n_boot * width)
         self.num = np.empty((n_boot, width))
         self.den = np.empty((n_boot, width))
-        self.hit = np.empty(n_boot * width)
+        self.hit = np.empty(n_boot * width, dtype=bool)
 
     def pick(self, rng: np.random.Generator, n_boot: int, n: int) -> np.ndarray:
-        """``floor(rng.random((n_boot, n)) * n)`` in the first ``n`` columns, ``n`` in the others."""
+        """``floor(rng.random((n_boot, n)) * n)``: the drawn sentences of each replicate."""
         draws = self.draws[:n_boot * n].reshape(n_boot, n)
         rng.random(out=draws)
         np.multiply(draws, n, out=draws)
-        self.picks[:, :n] = draws  # truncation = floor: the draws are not negative
-        self.picks[:, n:] = n
-        return self.picks
+        picks = self.picks[:n_boot * n].reshape(n_boot, n)
+        picks[...] = draws  # truncation = floor: the draws are not negative
+        return picks
+
+    def _row_sums(self, out: np.ndarray, values: np.ndarray, pick: np.ndarray, pad: float) -> np.ndarray:
+        """Per replicate, the sum of the drawn ``values`` over a row of the block's width, padded with ``pad``
+        (also the value of a draw of index ``n``, as ``floor(draw * n)`` can round up to ``n``)."""
+        n = pick.shape[1]
+        out[:, :n] = np.take(np.append(values, pad), pick, out=self.gathered[:pick.size].reshape(pick.shape),
+                             mode="clip")
+        out[:, n:] = pad
+        return out.sum(axis=1)
 
     def statistic(self, pick: np.ndarray, s: np.ndarray, w: np.ndarray, b: np.ndarray, prior: float) -> np.ndarray:
         """The document score of each replicate (NaN without a stance-bearing draw)."""
-        n = len(s)
-        np.take(np.append(s * w, (s[0] * 0.0) * (w[0] * 0.0)), pick, out=self.num, mode="clip")
-        np.take(np.append(w, w[0] * 0.0), pick, out=self.den, mode="clip")
-        total = self.den.sum(axis=1) + prior
-        drawn = np.take(b.astype(float), pick[:, :n], out=self.hit[:pick.shape[0] * n].reshape(-1, n), mode="clip")
-        hit = drawn @ np.ones(n) > 0  # a stance-bearing sentence drawn
-        return np.where(hit & (total > 0), self.num.sum(axis=1) / np.where(total > 0, total, 1.0), np.nan)
+        total = self._row_sums(self.den, w, pick, w[0] * 0.0) + prior
+        num = self._row_sums(self.num, s * w, pick, (s[0] * 0.0) * (w[0] * 0.0))
+        if b.all():
+            hit = np.ones(len(pick), dtype=bool)
+        else:  # a stance-bearing sentence drawn
+            hit = np.take(b, pick, out=self.hit[:pick.size].reshape(pick.shape), mode="clip").any(axis=1)
+        return np.where(hit & (total > 0), num / np.where(total > 0, total, 1.0), np.nan)
 
 
 def _replicates(doc_ids: list, rows: list[np.ndarray], width: int, targets: list[_Target], active: np.ndarray,
