@@ -74,13 +74,26 @@ def alias_pattern(alias: str) -> str:
     return rf"(?<!\w){body}(?!\w)"
 
 
+_BEFORE, _AFTER = r"(?<!\w)", r"(?!\w)"
+
+
+def _literal_first(pattern: str) -> str:
+    """An :func:`alias_pattern` with its left boundary tested after the alias: the same matches.
+
+    Behind the end of a match the alias itself stands, so "no word character before the alias"
+    is tested there; a pattern that starts with its literal is searched faster.
+    """
+    body = pattern[len(_BEFORE):-len(_AFTER)]
+    return rf"{body}(?<!\w{body}){_AFTER}"
+
+
 @lru_cache(maxsize=8)
 def _compiled(path: str | None = None) -> PatternSet:
     gaz = load_gazetteer(path)
     order = gaz.assign(_len=gaz["alias"].str.len()).sort_values(
         ["_len", "alias"], ascending=[False, True], kind="mergesort")
     return PatternSet.build(
-        (row.alias, re.compile(alias_pattern(row.alias), 0 if row.case_sensitive else re.IGNORECASE),
+        (row.alias, re.compile(_literal_first(alias_pattern(row.alias)), 0 if row.case_sensitive else re.IGNORECASE),
          (row.actor, row.alias, row.country, row.role, row.type))
         for row in order.itertuples(index=False))
 

@@ -13,7 +13,7 @@ import json
 import re
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
-from itertools import chain
+from itertools import chain, repeat
 from pathlib import Path
 
 import numpy as np
@@ -59,7 +59,7 @@ def ngram_counts(texts: list[str], vocabulary: dict[str, int], ngram_range: tupl
     rows, cols = [], []
     for n in range(ngram_range[0], ngram_range[1] + 1):
         grams = flat if n == 1 else map(" ".join, zip(*(flat[k:] for k in range(n))))
-        col = np.fromiter((get(g, -1) for g in grams), dtype=np.int64, count=max(len(flat) - n + 1, 0))
+        col = np.fromiter(map(get, grams, repeat(-1)), dtype=np.int64, count=max(len(flat) - n + 1, 0))
         keep = (col >= 0) & (left[:len(col)] >= n)
         rows.append(row[:len(col)][keep])
         cols.append(col[keep])
@@ -230,9 +230,11 @@ class LinearModel:
         names = list(self.vocabulary) + list(self.extra_features)
         parts: list[list[str]] = [[] for _ in range(X.shape[0])]
         last = (-1, False)
-        for k in order.tolist():
-            key = (int(row[k]), bool(is_feature[k]))
-            item = f"{names[X.indices[k]]} {p[k]:+.2f}"
+        rows, features = row[order].tolist(), is_feature[order].tolist()
+        columns, pushes = X.indices[order].tolist(), p[order].tolist()
+        for key_row, key_feature, column, push in zip(rows, features, columns, pushes):
+            key = (key_row, key_feature)
+            item = f"{names[column]} {push:+.2f}"
             if key != last:
                 parts[key[0]].append(("features: " if key[1] else "words: ") + item)
                 last = key

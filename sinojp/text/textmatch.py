@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from re import _constants as sre
 from re import _parser as sre_parse
@@ -26,6 +26,15 @@ import numpy as np
 
 _WORD = re.compile(r"\w+")
 _PIECES = re.compile(r"(['’*\s])")
+
+
+def _pieces(term: str) -> list[tuple[str, bool]]:
+    """The lower-case pieces of a term between apostrophes, wildcards and spaces, each with
+    whether it stands beside a wildcard (``*``)."""
+    parts = _PIECES.split(term.lower())
+    pieces, delims = parts[0::2], parts[1::2]
+    return [(piece, (i > 0 and delims[i - 1] == "*") or (i < len(delims) and delims[i] == "*"))
+            for i, piece in enumerate(pieces)]
 
 
 def literal_of(term: str) -> tuple[str, bool]:
@@ -46,13 +55,23 @@ def literal_of(term: str) -> tuple[str, bool]:
     (str, bool)
         The literal and whether it is a whole word.
     """
-    parts = _PIECES.split(term.lower())
-    pieces, delims = parts[0::2], parts[1::2]
-    best = max(pieces, key=len)
-    whole = bool(re.fullmatch(r"\w+", best)) and any(
-        piece == best and (i == 0 or delims[i - 1] != "*") and (i >= len(delims) or delims[i] != "*")
-        for i, piece in enumerate(pieces))
+    pieces = _pieces(term)
+    best = max((piece for piece, _ in pieces), key=len)
+    whole = bool(re.fullmatch(r"\w+", best)) and any(piece == best and not wild for piece, wild in pieces)
     return best, whole
+
+
+def other_words_of(term: str) -> tuple[str, ...]:
+    """The term's other pieces (besides :func:`literal_of`'s) that always match as whole ASCII words.
+
+    In a text without the characters that case-insensitive matching equates with ASCII letters
+    although ``str.lower`` does not (İ, ı, ſ), a match of the term lower-cases each such piece to a
+    word of the lower-cased text. Returns them in order, without repeats.
+    """
+    best = literal_of(term)[0]
+    found = [piece for piece, wild in _pieces(term)
+             if piece != best and not wild and piece.isascii() and re.fullmatch(r"\w+", piece)]
+    return tuple(dict.fromkeys(found))
 
 
 def word_set(lower: str) -> frozenset[str]:
@@ -72,16 +91,19 @@ class PatternSet:
         Whole-word literal -> indices of the patterns needing it.
     substrings : tuple of (index, literal)
         The other patterns' literals, tested as substrings.
+    other_words : dict
+        Pattern index -> the other whole words it needs (:func:`other_words_of`), where it has any.
     """
 
     patterns: tuple[tuple[re.Pattern[str], Any], ...]
     words: dict[str, tuple[int, ...]]
     substrings: tuple[tuple[int, str], ...]
+    other_words: dict[int, tuple[str, ...]] = field(default_factory=dict)
 
     @classmethod
     def build(cls, entries: Iterable[tuple[str, re.Pattern[str], Any]]) -> PatternSet:
         """Index ``(term, compiled pattern, payload)`` entries given in priority order."""
-        patterns, words, substrings = [], {}, []
+        patterns, words, substrings, other_words = [], {}, [], {}
         for i, (term, pattern, payload) in enumerate(entries):
             patterns.append((pattern, payload))
             lit, whole = literal_of(term)
@@ -89,7 +111,10 @@ class PatternSet:
                 words.setdefault(lit, []).append(i)
             else:
                 substrings.append((i, lit))
-        return cls(tuple(patterns), {w: tuple(ix) for w, ix in words.items()}, tuple(substrings))
+            others = other_words_of(term)
+            if others:
+                other_words[i] = others
+        return cls(tuple(patterns), {w: tuple(ix) for w, ix in words.items()}, tuple(substrings), other_words)
 
     def __len__(self) -> int:
         return len(self.patterns)
@@ -128,6 +153,9 @@ class PatternSet:
             texts_of.update((i, found) for i in ixs)
         for i, lit in self.substrings:
             texts_of[i] = index.containing(lit)
+        for i, others in self.other_words.items():
+            if i in texts_of and len(texts_of[i]):
+                texts_of[i] = index.with_words(texts_of[i], others)
         out: list[list[int]] = [[] for _ in range(len(index))]
         for i in sorted(texts_of):
             for t in texts_of[i].tolist():
@@ -137,15 +165,20 @@ class PatternSet:
 
 def _take(text: str, patterns: PatternSet, candidates: list[int]) -> list[tuple[int, int, str, Any]]:
     """Matches of the candidate patterns in priority order, skipping any that overlaps an earlier one."""
-    taken: list[tuple[int, int]] = []
+    # the taken spans, disjoint and in order, so both their starts and their ends are sorted: the
+    # only one that can overlap a new match is the first that ends after the match starts
+    starts: list[int] = []
+    ends: list[int] = []
     hits = []
     for i in candidates:
         pattern, payload = patterns.patterns[i]
         for m in pattern.finditer(text):
             s, e = m.span()
-            if any(s < te and ts < e for ts, te in taken):
+            k = bisect_right(ends, s)
+            if k < len(starts) and starts[k] < e:
                 continue
-            taken.append((s, e))
+            starts.insert(k, s)
+            ends.insert(k, e)
             hits.append((s, e, m.group(0), payload))
     return sorted(hits, key=lambda h: (h[0], h[1]))
 
@@ -260,6 +293,16 @@ class TextIndex:
         """Sorted ids of the texts that have ``word`` (lower-case) among their words."""
         w = self._ids.get(word)
         return self._texts_of([] if w is None else [w])
+
+    def with_words(self, among: np.ndarray, words: tuple[str, ...]) -> np.ndarray:
+        """The texts of ``among`` (sorted ids) that have all ``words`` (lower-case ASCII) among their words.
+
+        Texts holding İ, ı or ſ are kept whatever their words (see :func:`other_words_of`).
+        """
+        keep = among
+        for word in words:
+            keep = np.intersect1d(keep, self.with_word(word), assume_unique=True)
+        return np.union1d(keep, np.intersect1d(among, self._uncaseable, assume_unique=True))
 
     def with_prefix(self, prefix: str) -> np.ndarray:
         """Sorted ids of the texts with a word that starts with ``prefix`` (lower-case word characters)."""

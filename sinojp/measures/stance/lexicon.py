@@ -48,12 +48,19 @@ def load_lexicon(path: str | None = None) -> pd.DataFrame:
 
 
 def _term_pattern(term: str) -> str:
+    """The regex of a lexicon term, with its left boundary tested after the first word's literal part.
+
+    Behind that point stands the literal itself, so "no word character or hyphen before the term"
+    is tested there: the same matches as with the boundary in front, and a pattern that starts
+    with its literal is searched faster.
+    """
     parts = []
-    for word in term.split():
+    for k, word in enumerate(term.split()):
         star = word.endswith("*")
         body = re.escape(word.rstrip("*")).replace("'", "['’]")
-        parts.append(body + (r"[\w-]*" if star else ""))
-    return r"(?<![\w-])" + r"\s+".join(parts) + r"(?![\w-])"
+        boundary = rf"(?<![\w-]{body})" if k == 0 else ""
+        parts.append(body + boundary + (r"[\w-]*" if star else ""))
+    return r"\s+".join(parts) + r"(?![\w-])"
 
 
 @lru_cache(maxsize=4)
@@ -171,19 +178,60 @@ def _modifiers(tokens: list[str]) -> tuple[list[float], list[str], list[int], li
     return factor, note, clause, hedge
 
 
+def _cue_word(phrase: tuple[str, ...]) -> str:
+    """A word that every occurrence of a phrase holds (its first, or its longest if that is short)."""
+    return phrase[0] if len(phrase[0]) > 2 else max(phrase, key=len)
+
+
+_WORD = re.compile(r"\w+")
+
+
+@lru_cache(maxsize=1)
+def _modifier_cues() -> tuple[frozenset[str], tuple[str, ...]]:
+    """Words and pieces one of which every sentence holds in which a modifier phrase may be a token.
+
+    The phrases are the negators, hedges, contrast and concessive markers. A phrase counts only
+    when all its tokens are there, so one word of it suffices; a token ending in "n't" reads as
+    "not". Returns the cue words made of word characters (each such token is a whole word of the
+    text) and the other cues, to be found in the lower-cased text.
+    """
+    rs = load_rule_sets()
+    cues = set(rs["after"]) | {_cue_word(ph) for key in ("neg", "hedge", "concessive")
+                               for group in rs[key].values() for ph in group}
+    words = frozenset(w for w in cues if _WORD.fullmatch(w))
+    return words, tuple(sorted(cues - words | {"n't", "n’t"}))
+
+
+def _may_modify(text: str) -> bool:
+    """Whether a sentence may hold a negator, hedge, contrast or concessive phrase (see :func:`_modifier_cues`)."""
+    words, pieces = _modifier_cues()
+    lower = text.lower()
+    return any(p in lower for p in pieces) or not words.isdisjoint(map(str.lower, _WORD.findall(text)))
+
+
+def _evidence_item(surface: str, category: str, value: float, effects: list[str], v: float) -> str:
+    return f"{surface} [{category} {value:+.1f}" + ("; " + "; ".join(effects) if effects else "") + f"] = {v:+.2f}"
+
+
 def _score_hits(text: str, hits: list[tuple]) -> tuple[float, list[str]]:
     """Score one sentence from its lexicon hits (:func:`_match_terms`); return (score, evidence items)."""
     if not hits:  # no lexicon term: nothing to modify
         return 0.0, []
+    if not _may_modify(text):  # no rule applies: every hit counts as it is
+        total = 0.0
+        for _, _, _, _, value in hits:
+            total += value
+        return round(math.tanh(total / 1.5), 3), [_evidence_item(surface, category, value, [], value)
+                                                  for _, _, surface, category, value in hits]
     rs = load_rule_sets()
-    spans = [(m.start(), m.end(), m.group(0).lower()) for m in TOKEN.finditer(text)]
-    tokens = ["not" if t.endswith(("n't", "n’t")) else t for _, _, t in spans]
-    ends = [e for _, e, _ in spans]
+    found = list(TOKEN.finditer(text))
+    tokens = ["not" if t.endswith(("n't", "n’t")) else t for t in (m.group(0).lower() for m in found)]
+    ends = [m.end() for m in found]
     factor, note, clause, hedge = _modifiers(tokens)
     negators = rs["neg"]
     total, evidence = 0.0, []
     for s, e, surface, category, value in hits:
-        idx = min(bisect_right(ends, s), len(spans) - 1)  # the first token ending after the hit starts
+        idx = min(bisect_right(ends, s), len(ends) - 1)  # the first token ending after the hit starts
         effects, v = [], value
         negs = 0
         for j in range(max(0, idx - rs["window"]), idx):
@@ -198,8 +246,7 @@ def _score_hits(text: str, hits: list[tuple]) -> tuple[float, list[str]]:
             v *= factor[idx]
             effects.append(note[idx])
         total += v
-        evidence.append(f"{surface} [{category} {value:+.1f}"
-                        + ("; " + "; ".join(effects) if effects else "") + f"] = {v:+.2f}")
+        evidence.append(_evidence_item(surface, category, value, effects, v))
     return round(math.tanh(total / 1.5), 3), evidence
 
 
