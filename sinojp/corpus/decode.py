@@ -171,18 +171,34 @@ def check_language(text: str) -> str:
         (``"non-English text (...)"`` or ``"too little text (...)"``), used as a manifest reason.
     """
     cjk = 0 if text.isascii() else len(_CJK.findall(text))
-    words = _LATIN_WORD.findall(text)
-    latin_chars = len("".join(words))
+    n_words, latin_chars, n_function = _count_latin_words(text)
     if cjk > latin_chars:
-        return f"non-English text ({cjk} CJK characters, {len(words)} Latin words)"
-    if len(words) >= 30:
-        # the words hold only ASCII letters: lower-casing them joined lower-cases each
-        share = sum(map(_EN_FUNCTION.__contains__, " ".join(words).lower().split(" "))) / len(words)
+        return f"non-English text ({cjk} CJK characters, {n_words} Latin words)"
+    if n_words >= 30:
+        share = n_function / n_words
         if share < 0.08:
             return f"non-English text (only {share:.0%} English function words)"
-    if len(words) < MIN_WORDS:
-        return f"too little text ({len(words)} words)"
+    if n_words < MIN_WORDS:
+        return f"too little text ({n_words} words)"
     return ""
+
+
+#: bytes.translate table: ASCII letters lower-cased, every other byte a space
+_LOWER_LETTER_BYTES = bytes(c + 32 if 65 <= c <= 90 else c if 97 <= c <= 122 else 32 for c in range(256))
+#: the function words as bytes (all of two letters or more but ``a``, which no Latin word can be)
+_EN_FUNCTION_BYTES = frozenset(w.encode("ascii") for w in _EN_FUNCTION if len(w) > 1)
+
+
+def _count_latin_words(text: str) -> tuple[int, int, int]:
+    """(Latin words, their letters, English function words among them) of a text.
+
+    The Latin words are the runs of two ASCII letters or more (``_LATIN_WORD``): every run of
+    letters is found by one ``translate`` and a split (a non-ASCII character, encoded as ``?``,
+    separates runs as it does for the pattern), and the one-letter runs are subtracted.
+    """
+    runs = text.encode("ascii", "replace").translate(_LOWER_LETTER_BYTES).split()
+    singles = sum(map((1).__eq__, map(len, runs)))
+    return len(runs) - singles, sum(map(len, runs)) - singles, sum(map(_EN_FUNCTION_BYTES.__contains__, runs))
 
 
 def looks_like_html(text: str) -> bool:

@@ -143,8 +143,9 @@ def clean_chunk(items: list[Item], keep: bool = False, site_counts: dict[str, Si
         source_of = dict(zip(raw["doc_id"], raw["source"]))
         for cell in cleaned.tables.itertuples(index=False, name=None):
             by_source[source_of[cell[0]]]["tables"].append(cell)
+    all_hashes = iter(neardup.hash_shingles_many([d["text"] for res in results for d in res["documents"]]))
     for res in results:
-        hashes = [neardup.hash_shingles(d["text"]) for d in res["documents"]]
+        hashes = [next(all_hashes) for _ in res["documents"]]
         res["shingles"] = hashes
         res["signature"] = (np.stack([neardup.minhash_signature(h) for h in hashes]) if hashes
                             else np.empty((0, neardup.NUM_PERM), dtype=np.uint32))

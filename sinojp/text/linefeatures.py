@@ -112,8 +112,8 @@ _SLUG_STOP = frozenset(["www", "com", "html", "htm", "php", "shtml", "aspx", "as
 
 #: each word token (:func:`sinojp.text.tokens.find_words`) as its initial letter, ``""`` for a number
 _INITIALS = re.compile(r"([A-Za-z])[A-Za-z'’.-]*|\d[\d,.%]*")
-#: the letter tokens of a lower-cased text, without the ``.'-`` that end them (what ``strip`` removes)
-_LOWER_WORDS = re.compile(r"([a-z](?:[a-z'’.-]*[a-z’])?)[.'-]*")
+#: the letter tokens of a lower-cased text, with the ``.'-`` that end them (what ``rstrip`` removes)
+_LOWER_WORDS = re.compile(r"[a-z][a-z'’.-]*")
 #: the characters other than ASCII letters whose lower case holds an ASCII letter (İ, the Kelvin
 #: sign) or that a case-insensitive ASCII letter matches (ı, ſ): in a text without them, lower-casing
 #: keeps the word tokens in place, and an ASCII word matches case-insensitively where it stands in
@@ -140,7 +140,7 @@ def _holds_any(text: str, low: str, literals: tuple[str, ...]) -> bool:
 def _letter_words(text: str, low: str) -> list[str]:
     """The tokens of ``text`` that start with a letter, lower-cased, without a final ``.'-``."""
     if _plain_case(text):
-        return _LOWER_WORDS.findall(low)
+        return [t.rstrip(".'-") for t in _LOWER_WORDS.findall(low)]
     return [t.lower().strip(".'-") for t in find_words(text) if t[0].isalpha()]
 
 
@@ -656,6 +656,21 @@ def _content_overlap(words: _Words, keys: Sequence[str], long: np.ndarray, dup: 
     return np.where(words.n_content >= 3, share.max(axis=1), 0.0)
 
 
+def _in_block(prules: Sequence[str], long_prose: Sequence[bool]) -> np.ndarray:
+    """1.0 for the paragraphs after a related-links or comment block, until prose of 20+ words ends it."""
+    out, block = [], False
+    for rule, ends in zip(prules, long_prose):
+        if rule in ("related_block", "comment_form"):
+            block = True
+        elif ends:
+            block = False
+        else:
+            out.append(float(block))
+            continue
+        out.append(0.0)
+    return np.array(out, dtype=float)
+
+
 def build_line_features(lines: Sequence[str], url: str = "", site: SiteCounts | None = None) -> PageFeatures:
     """Build the feature table of one page.
 
@@ -727,29 +742,21 @@ def build_line_features(lines: Sequence[str], url: str = "", site: SiteCounts | 
     if not p_end[m - 1] and not prules[m - 1] and any(p_prose[q] > 0 for q in range(max(0, m - 3), m - 1)):
         last_frag[m - 1] = 1.0
     F["last_fragment"] = last_frag
-    in_block, block = np.zeros(m), False
-    for i in range(m):
-        if prules[i] in ("related_block", "comment_form"):
-            block = True
-        elif prose[i] and p_words[i] >= _LOG21:
-            block = False
-        else:
-            in_block[i] = float(block)
-    F["in_block"] = in_block
-    # --- neighbours: the previous and next paragraph --------------------------------------------
-    neigh = {"is_prose": p_prose, "n_words_log": p_words, "rule_any": has_rule.astype(float),
-             "end_sentence": p_end, "is_headline": F["is_headline"], "dup_in_page": dup}
-    for name, arr in neigh.items():
-        F[f"prev_{name}"] = np.concatenate([[0.0], arr[:-1]])
-        F[f"next_{name}"] = np.concatenate([arr[1:], [0.0]])
+    F["in_block"] = _in_block(prules, (prose & (p_words >= _LOG21)).tolist())
+    # --- neighbours: the previous and next paragraph (columns in _NEIGH_BASE order) -------------
+    neigh = np.column_stack([p_prose, p_words, has_rule, p_end, F["is_headline"], dup])
+    prev, after = np.zeros_like(neigh), np.zeros_like(neigh)
+    prev[1:], after[:-1] = neigh[:-1], neigh[1:]
+    for j, name in enumerate(_NEIGH_BASE):
+        F[f"prev_{name}"], F[f"next_{name}"] = prev[:, j], after[:, j]
     F["prev_missing"], F["next_missing"] = idx == 0, idx == m - 1
     # --- repetition -----------------------------------------------------------------------------
     seen: set[str] = set()
-    earlier = np.zeros(m)
-    for i, kk in enumerate(keys):
-        earlier[i] = float(kk in seen and bool(kk))
+    earlier = []
+    for kk in keys:
+        earlier.append(kk in seen and bool(kk))
         seen.add(kk)
-    F["dup_in_page"], F["dup_earlier"] = dup, earlier
+    F["dup_in_page"], F["dup_earlier"] = dup, np.array(earlier, dtype=float)
     slug = find_slug_words(url)
     words = _paragraph_words(keys, slug)
     teaser, repeat = _restatements(words, p_prose > 0)

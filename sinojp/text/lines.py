@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from functools import cache
+from operator import methodcaller
 
 from sinojp.text.dates import find_dates
 from sinojp.text.tokens import find_words
@@ -193,6 +194,7 @@ def containment(ta: set[str], tb: set[str]) -> float:
 # lines the slow searches.
 _CUES: dict[int, tuple[tuple[str, ...], tuple[str, ...]]] = {
     # index: (substrings, prefixes) of the case-folded line
+    4: (("»", "›", ">", "/", "|"), ()),
     6: (("comment", "reply", "please enter your", "akismet", "your email address", "required fields",
          "save my name", "notify me of"), ()),
     8: (("newsletter", "download", "follow"), ()),
@@ -205,6 +207,7 @@ _CUES: dict[int, tuple[tuple[str, ...], tuple[str, ...]]] = {
     14: (("auto-generated", "has not been edited", "disclaimer", "enditem", "mailing list", "our standards",
           "trust principles", "get the latest", "listen to", "read", "scroll", "already a subscriber", "sign in",
           "log in", "register"), ()),
+    15: ((" by",), ()),
     19: (("updated", "published", "posted", "created", "modified"), ()),
 }
 
@@ -287,9 +290,10 @@ def match_rule_lines(lines: Sequence[str], n_words: Sequence[int]) -> list[str]:
         The rule of each line (:func:`match_rule`), ``""`` for none.
     """
     page = "\n".join(lines).casefold()  # case folding maps each character alone: as line by line
+    folded = page.split("\n")
     absent = frozenset(index for index, (subs, prefixes) in _CUES.items()
-                       if not (any(map(page.__contains__, subs)) or page.startswith(prefixes)
-                               or any(f"\n{p}" in page for p in prefixes)))
+                       if not (any(map(page.__contains__, subs))
+                               or prefixes and any(map(methodcaller("startswith", prefixes), folded))))
     return [_match_rule(line, n, absent) for line, n in zip(lines, n_words)]
 
 

@@ -22,6 +22,7 @@ import hashlib
 import re
 from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
+from itertools import chain
 
 import numpy as np
 
@@ -51,12 +52,36 @@ def hash_shingles(text: str, n: int = SHINGLE) -> np.ndarray:
     Words are runs of ``[a-z0-9]`` in the lower-cased text; the hashes are stable across processes
     (unlike Python's ``hash``).
     """
-    toks = _TOKEN.findall(text.lower())
+    return hash_shingles_many([text], n)[0]
+
+
+def hash_shingles_many(texts: Sequence[str], n: int = SHINGLE) -> list[np.ndarray]:
+    """:func:`hash_shingles` of each text; each distinct word of all the texts is hashed once.
+
+    Parameters
+    ----------
+    texts : sequence of str
+        E.g. the documents of a chunk.
+    n : int
+        Words per shingle.
+
+    Returns
+    -------
+    list of ndarray of uint64
+        The sorted unique shingle hashes of each text (empty for a text of fewer than ``n`` words).
+    """
+    tokens = [_TOKEN.findall(t.lower()) for t in texts]
+    index = {t: i for i, t in enumerate(dict.fromkeys(chain.from_iterable(tokens)))}
+    ids_all = _token_hashes(index)
+    return [_rolling_shingles(ids_all, index, toks, n) for toks in tokens]
+
+
+def _rolling_shingles(ids_all: np.ndarray, index: dict[str, int], toks: list[str], n: int) -> np.ndarray:
+    """Sorted unique rolling hashes of the ``n``-grams of ``toks`` (``ids_all[index[t]]`` hashes word ``t``)."""
     if len(toks) < n:
         return np.empty(0, dtype=np.uint64)
-    index = {t: i for i, t in enumerate(dict.fromkeys(toks))}  # each distinct token hashed once
     codes = np.fromiter(map(index.__getitem__, toks), dtype=np.intp, count=len(toks))
-    ids = _token_hashes(index)[codes]
+    ids = ids_all[codes]
     m = len(toks) - n + 1
     h = np.zeros(m, dtype=np.uint64)
     with np.errstate(over="ignore"):
@@ -219,7 +244,7 @@ def mark_near_duplicates(texts: Sequence[str], threshold: float = THRESHOLD) -> 
         ``i -> (j, jaccard)``: text ``i`` duplicates the earlier text ``j`` with that Jaccard
         similarity; texts that duplicate no earlier text are absent.
     """
-    hashes = [hash_shingles(t) for t in texts]
+    hashes = hash_shingles_many(texts)
     sigs = np.stack([minhash_signature(h) for h in hashes]) if hashes else np.empty((0, NUM_PERM), dtype=np.uint32)
     nonempty = np.array([len(h) > 0 for h in hashes], dtype=bool)
     return find_near_duplicates(sigs, hashes.__getitem__, threshold, nonempty=nonempty)

@@ -43,7 +43,7 @@ def normalise_unicode(text: str) -> str:
         The normalised text; line breaks inside it are kept.
     """
     if text.isascii():  # nothing to repair, compose or translate
-        return _SPACES.sub(" ", text).strip() if "  " in text or "\t" in text else text.strip()
+        return _collapse_spaces(text)
     if any(marker in text for marker in ("\u00e2\u20ac", "\u00c3", "\u00c2")):
         try:
             import ftfy
@@ -51,5 +51,9 @@ def normalise_unicode(text: str) -> str:
             text = ftfy.fix_encoding(text)
         except ImportError:  # pragma: no cover - ftfy is a dependency
             pass
-    text = _REPLACED.sub(_replace, unicodedata.normalize("NFC", text))
-    return _SPACES.sub(" ", text).strip()
+    return _collapse_spaces(_REPLACED.sub(_replace, unicodedata.normalize("NFC", text)))
+
+
+def _collapse_spaces(text: str) -> str:
+    """Runs of spaces and tabs as one space, stripped (the search only where such a run can be)."""
+    return _SPACES.sub(" ", text).strip() if "  " in text or "\t" in text else text.strip()
