@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from sinojp.measures.framing.batch import TextBatch
-from sinojp.text.textmatch import PatternSet, word_set
+from sinojp.text.textmatch import PatternSet, left_bounded, word_set
 
 KWIC_COLUMNS = ["doc_id", "sent_id", "frame", "term", "left", "match", "right"]
 
@@ -131,8 +131,7 @@ def _lower_regex(term: str, case_sensitive: bool) -> str | None:
         return None
     lower = term.lower()
     lead = re.match(r"[a-z0-9]+", lower).group(0)
-    return f"{lead}(?<![\\w-]{lead}){_term_regex(lower[len(lead):], False)}" if lower[len(lead):] else \
-        f"{lead}(?<![\\w-]{lead})"
+    return left_bounded(lead, r"[\w-]") + _term_regex(lower[len(lead):], False)
 
 
 @lru_cache(maxsize=8)

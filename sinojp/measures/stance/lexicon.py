@@ -14,6 +14,7 @@ from sinojp.measures.actors import load_rules
 from sinojp.text.textmatch import (
     PatternSet,
     TextIndex,
+    left_bounded,
     non_overlapping,
     non_overlapping_many,
 )
@@ -58,8 +59,7 @@ def _term_pattern(term: str) -> str:
     for k, word in enumerate(term.split()):
         star = word.endswith("*")
         body = re.escape(word.rstrip("*")).replace("'", "['’]")
-        boundary = rf"(?<![\w-]{body})" if k == 0 else ""
-        parts.append(body + boundary + (r"[\w-]*" if star else ""))
+        parts.append((left_bounded(body, r"[\w-]") if k == 0 else body) + (r"[\w-]*" if star else ""))
     return r"\s+".join(parts) + r"(?![\w-])"
 
 
